@@ -1,0 +1,1 @@
+"""Built-in AWS checks, one package per service."""

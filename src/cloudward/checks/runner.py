@@ -1,0 +1,42 @@
+"""Evaluate checks over an inventory: every resource gets a result, every unreadable input an ERROR."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from cloudward.checks.model import Check, CheckResult, Status
+from cloudward.findings.model import Finding, ResourceRef
+from cloudward.inventory import Inventory, Resource, UnknownAttributeError
+
+
+def run_check(check: Check, resource: Resource, inventory: Inventory) -> CheckResult:
+    """One check on one resource. Unknown input and crashes are ERROR, never PASS or a silent skip."""
+    try:
+        result = check.evaluate(resource, inventory)
+    except UnknownAttributeError as exc:
+        return CheckResult.error(str(exc))
+    except Exception as exc:  # a bug in one check must not stop the scan; it is reported, not hidden
+        return CheckResult.error(f"check failed: {type(exc).__name__}: {exc}")
+    if not isinstance(result, CheckResult):
+        return CheckResult.error(f"check returned {type(result).__name__}, not a CheckResult")
+    return result
+
+
+def _scope_ref(inventory: Inventory, resource_type: str, region: str, service: str) -> ResourceRef:
+    """A stand-in resource for 'every resource of this type in this region', when listing failed."""
+    arn = f"arn:aws:{service}:{'' if region == 'global' else region}:{inventory.account_id}:*"
+    return ResourceRef(arn=f"{arn}#{resource_type}", type=resource_type, name=f"(all {resource_type})",
+                       account_id=inventory.account_id, region=region)
+
+
+def evaluate(checks: Iterable[Check], inventory: Inventory) -> Iterator[Finding]:
+    """Yield one Finding per (check, resource), plus one ERROR per region whose listing failed."""
+    seen = inventory.collected_at
+    for check in checks:
+        meta = check.meta
+        for error in inventory.listing_errors(meta.resource_type):
+            yield Finding(meta, _scope_ref(inventory, meta.resource_type, error.region, error.service),
+                          Status.ERROR, f"could not list {meta.resource_type}: {error.reason}", seen, seen)
+        for resource in inventory.of_type_unchecked(meta.resource_type):
+            result = run_check(check, resource, inventory)
+            yield Finding(meta, ResourceRef.of(resource), result.status, result.reason, seen, seen)

@@ -1,0 +1,1 @@
+"""Providers turn a cloud (live APIs, exports, IaC files) into the same Resources."""

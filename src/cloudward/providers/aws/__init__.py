@@ -1,0 +1,1 @@
+"""AWS: live collection through boto3, described as data by ResourceSpecs."""
