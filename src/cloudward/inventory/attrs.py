@@ -44,7 +44,7 @@ def _default(value: Any) -> Any:
 
 def dumps(value: Any) -> bytes:
     """Encode attribute data as JSON; Unknowns become ``{"__unknown__": reason}``, datetimes ISO 8601."""
-    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS)
 
 
 def _revive(value: Any) -> Any:

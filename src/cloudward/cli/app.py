@@ -1,0 +1,41 @@
+"""The `cloudward` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from cloudward import __version__
+from cloudward.cli import checks, lab
+from cloudward.cli.policy import policy
+from cloudward.cli.scan import check, collect, scan
+from cloudward.core.errors import CloudwardError
+
+app = typer.Typer(
+    help="cloudward: find, explain and fix weaknesses on the customer's side of the AWS shared responsibility model.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(scan)
+app.command()(collect)
+app.command()(check)
+app.command()(policy)
+app.add_typer(checks.app, name="checks")
+app.add_typer(lab.app, name="lab")
+
+
+@app.command()
+def version() -> None:
+    """Print the cloudward version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point: user errors print one clear line and exit 2, never a traceback."""
+    try:
+        app()
+    except CloudwardError as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}")
+        sys.exit(2)

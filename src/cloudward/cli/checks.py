@@ -1,0 +1,86 @@
+"""`checks list` and `checks show`: every check's metadata, remediation and responsibility."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from cloudward.checks.model import Layer, Severity
+from cloudward.checks.registry import default_registry
+from cloudward.cli.options import ChecksDirOption, ServicesOption, split_list
+
+app = typer.Typer(help="List and explain checks.", no_args_is_help=True)
+console = Console()
+
+
+@app.command("list")
+def list_checks(
+    layer: Annotated[Layer | None, typer.Option("--layer", case_sensitive=False)] = None,
+    services: ServicesOption = None,
+    severity: Annotated[
+        Severity | None, typer.Option("--severity", help="At least this severity.", case_sensitive=False)
+    ] = None,
+    checks_dir: ChecksDirOption = None,
+) -> None:
+    """Every check, filtered by defence layer, service or severity."""
+    registry = default_registry(checks_dir or ())
+    selected = registry.select(services=split_list(services), min_severity=severity, layers=[layer] if layer else [])
+    table = Table(title=f"{len(selected)} checks")
+    for column in ("id", "severity", "layer", "service", "threat", "owner", "title"):
+        table.add_column(column, overflow="fold")
+    for check in sorted(selected, key=lambda c: (c.meta.layer, -c.meta.severity.rank, c.meta.id)):
+        meta = check.meta
+        table.add_row(
+            meta.id, meta.severity.value, meta.layer.value, meta.service, meta.threat.value, meta.owner.value, meta.title
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show_check(
+    check_id: Annotated[str, typer.Argument(help="A check id, as `checks list` prints it.")],
+    checks_dir: ChecksDirOption = None,
+) -> None:
+    """One check: what it verifies, the risk, who owns it, and how to fix it three ways."""
+    meta = default_registry(checks_dir or ()).get(check_id).meta
+    remediation = meta.remediation
+    console_steps = "\n".join(f"{n}. {step}" for n, step in enumerate(remediation.console, 1))
+    references = "\n".join(f"- {url}" for url in meta.references)
+    text = f"""# {meta.title}
+`{meta.id}` · severity **{meta.severity.value}** · layer **{meta.layer.value}** · threat **{meta.threat.value}**
+
+**Responsibility:** {meta.owner.value} ({meta.service_model.value.upper()} service `{meta.service}`),
+resource type `{meta.resource_type}`
+
+## What it checks
+{meta.description}
+
+## Risk
+{meta.risk}
+
+## Fix
+{remediation.summary}
+
+### Console
+{console_steps or "-"}
+
+### AWS CLI
+```
+{remediation.cli or "-"}
+```
+
+### Terraform
+```hcl
+{remediation.terraform or "-"}
+```
+
+## References
+{references or "-"}
+
+Collects: {", ".join(meta.requires) or "the resource listing only"}
+"""
+    console.print(Markdown(text))

@@ -1,0 +1,144 @@
+"""`scan`, `collect` and `check`: collection and evaluation, together or around a snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cloudward.api import check_inventory, collect_inventory, scan_context, write_reports
+from cloudward.checks.model import Check, Severity
+from cloudward.cli.options import (
+    ChecksDirOption,
+    ChecksOption,
+    FailOnOption,
+    FormatOption,
+    OutputDirOption,
+    RegionsOption,
+    ServicesOption,
+    SeverityOption,
+    choose_checks,
+    parse_formats,
+    split_list,
+)
+from cloudward.findings.model import Finding, Summary
+from cloudward.inventory import Inventory
+from cloudward.inventory.snapshot import read_snapshot, write_snapshot
+from cloudward.providers.aws.clients import Boto3Clients
+from cloudward.report.console import CollectionProgress, print_summary
+
+console = Console(stderr=False)
+
+ProfileOption = Annotated[str | None, typer.Option("--profile", "-p", help="AWS profile (standard boto3 chain).")]
+EndpointOption = Annotated[
+    str | None, typer.Option("--endpoint-url", help="Send every AWS call to this endpoint (an emulator).")
+]
+LabOption = Annotated[bool, typer.Option("--lab", help="Scan the built-in lab account (an emulated AWS, seeded).")]
+WorkersOption = Annotated[int, typer.Option("--max-workers", min=1, max=64, help="Concurrent API calls.")]
+
+
+@contextmanager
+def _clients(lab: bool, profile: str | None, endpoint_url: str | None) -> Iterator[tuple[Boto3Clients, list[str]]]:
+    """Clients for a real account, an emulator, or the seeded lab (started here, stopped after)."""
+    if not lab:
+        yield Boto3Clients(profile=profile, endpoint_url=endpoint_url), []
+        return
+    from cloudward.lab import LAB_CREDENTIALS, LabServer
+    from cloudward.lab.seed import LAB_REGIONS, seed_lab
+
+    with LabServer() as server:
+        with console.status(f"Seeding the lab account at {server.endpoint_url} ..."):
+            seed_lab(server.endpoint_url)
+        console.print(f"Lab account running at [bold]{server.endpoint_url}[/] (moto, 127.0.0.1)")
+        yield Boto3Clients(endpoint_url=server.endpoint_url, credentials=LAB_CREDENTIALS), list(LAB_REGIONS)
+
+
+def _collect(
+    checks: list[Check], lab: bool, profile: str | None, endpoint_url: str | None, regions: list[str], workers: int
+) -> tuple[Inventory, dict[str, frozenset[str]]]:
+    with _clients(lab, profile, endpoint_url) as (clients, lab_regions), CollectionProgress(console) as progress:
+        return collect_inventory(checks, clients, regions or lab_regions or None, progress, workers)
+
+
+def _report(
+    findings: Sequence[Finding], inventory: Inventory, checks: int, output_dir: Path, formats: Sequence[str] | None,
+    fail_on: Severity | None,
+) -> None:
+    context = scan_context(inventory, checks)
+    print_summary(console, findings, context)
+    written = write_reports(findings, context, output_dir, parse_formats(formats))
+    for path in written.values():
+        console.print(f"wrote {path}")
+    if fail_on is not None:
+        failing = Summary.of(findings).failures_at_or_above(fail_on)
+        if failing:
+            console.print(f"[red]{failing} FAIL finding(s) at or above {fail_on.value}[/]")
+            raise typer.Exit(1)
+
+
+def scan(
+    lab: LabOption = False,
+    profile: ProfileOption = None,
+    regions: RegionsOption = None,
+    endpoint_url: EndpointOption = None,
+    services: ServicesOption = None,
+    checks: ChecksOption = None,
+    severity: SeverityOption = None,
+    checks_dir: ChecksDirOption = None,
+    output_dir: OutputDirOption = Path("cloudward-report"),
+    report_format: FormatOption = None,
+    fail_on: FailOnOption = None,
+    save_snapshot: Annotated[
+        Path | None, typer.Option("--save-snapshot", help="Also keep the collected inventory as a snapshot.")
+    ] = None,
+    max_workers: WorkersOption = 16,
+) -> None:
+    """Scan an AWS account: collect what the selected checks need, evaluate, report."""
+    selected = choose_checks(checks, services, severity, checks_dir)
+    parse_formats(report_format)
+    inventory, collected = _collect(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
+    if save_snapshot is not None:
+        console.print(f"wrote snapshot {write_snapshot(inventory, save_snapshot, collected)}")
+    _report(check_inventory(selected, inventory), inventory, len(selected), output_dir, report_format, fail_on)
+
+
+def collect(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot directory to write.")],
+    lab: LabOption = False,
+    profile: ProfileOption = None,
+    regions: RegionsOption = None,
+    endpoint_url: EndpointOption = None,
+    services: ServicesOption = None,
+    checks: ChecksOption = None,
+    severity: SeverityOption = None,
+    checks_dir: ChecksDirOption = None,
+    max_workers: WorkersOption = 16,
+) -> None:
+    """Collect an inventory snapshot (for `cloudward check`, offline, later)."""
+    selected = choose_checks(checks, services, severity, checks_dir)
+    inventory, collected = _collect(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
+    path = write_snapshot(inventory, output, collected)
+    console.print(
+        f"wrote snapshot {path}: {len(inventory)} resources, {len(inventory.errors)} collection error(s)"
+    )
+
+
+def check(
+    snapshot: Annotated[Path, typer.Argument(help="A snapshot directory written by `cloudward collect`.")],
+    services: ServicesOption = None,
+    checks: ChecksOption = None,
+    severity: SeverityOption = None,
+    checks_dir: ChecksDirOption = None,
+    output_dir: OutputDirOption = Path("cloudward-report"),
+    report_format: FormatOption = None,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Evaluate checks over a snapshot, offline (no credentials, no network)."""
+    selected = choose_checks(checks, services, severity, checks_dir)
+    parse_formats(report_format)
+    inventory, _ = read_snapshot(snapshot)
+    _report(check_inventory(selected, inventory), inventory, len(selected), output_dir, report_format, fail_on)

@@ -1,0 +1,1 @@
+"""Writers: each streams findings to an injected output (OCSF JSON, CSV, HTML, console)."""
