@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import pkgutil
@@ -80,8 +81,6 @@ class Registry:
         try:
             return self._checks[check_id]
         except KeyError:
-            import difflib
-
             close = difflib.get_close_matches(check_id, self._checks, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise RegistryError(f"unknown check id {check_id!r}{hint}") from None

@@ -28,14 +28,21 @@ def list_checks(
 ) -> None:
     """Every check, filtered by defence layer, service or severity."""
     registry = default_registry(checks_dir or ())
-    selected = registry.select(services=split_list(services), min_severity=severity, layers=[layer] if layer else [])
+    layers = [layer] if layer else []
+    selected = registry.select(services=split_list(services), min_severity=severity, layers=layers)
     table = Table(title=f"{len(selected)} checks")
     for column in ("id", "severity", "layer", "service", "threat", "owner", "title"):
         table.add_column(column, overflow="fold")
     for check in sorted(selected, key=lambda c: (c.meta.layer, -c.meta.severity.rank, c.meta.id)):
         meta = check.meta
         table.add_row(
-            meta.id, meta.severity.value, meta.layer.value, meta.service, meta.threat.value, meta.owner.value, meta.title
+            meta.id,
+            meta.severity.value,
+            meta.layer.value,
+            meta.service,
+            meta.threat.value,
+            meta.owner.value,
+            meta.title,
         )
     console.print(table)
 

@@ -14,7 +14,9 @@ from cloudward.checks.registry import default_registry
 
 RegionsOption = Annotated[
     list[str] | None,
-    typer.Option("--regions", "-r", help="Regions to scan (comma-separated or repeated). Default: every enabled region."),
+    typer.Option(
+        "--regions", "-r", help="Regions to scan (comma-separated or repeated). Default: every enabled region."
+    ),
 ]
 ServicesOption = Annotated[
     list[str] | None, typer.Option("--services", "-s", help="Only checks of these services (e.g. s3,iam,ec2).")

@@ -110,7 +110,7 @@ def write_snapshot(inventory: Inventory, path: Path, collected: Mapping[str, fro
             written_at=datetime.now(UTC),
             resource_count=len(inventory),
             collected={key: sorted(value) for key, value in sorted(collected.items())},
-            errors=[ManifestError(**_error_fields(error)) for error in inventory.errors],
+            errors=[ManifestError.model_validate(_error_fields(error)) for error in inventory.errors],
         )
         (staging / MANIFEST).write_bytes(orjson.dumps(manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2))
         if path.exists():
