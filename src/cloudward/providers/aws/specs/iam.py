@@ -7,6 +7,7 @@ import io
 import time
 from typing import Any
 
+from cloudward.inventory import Unknown
 from cloudward.providers.aws.spec import Bulk, Call, Listing, ResourceSpec, Scope, tag_list
 
 _AUTHORIZATION_DETAILS = {"Filter": ["User", "Role", "Group", "LocalManagedPolicy"]}
@@ -53,7 +54,11 @@ SPECS = (
         name=lambda item: str(item["UserName"]),
         tags=tag_list,
         supplements={
-            "CredentialReport": Bulk(CREDENTIAL_REPORT, key=lambda item, ctx: str(item["Arn"])),
+            "CredentialReport": Bulk(
+                CREDENTIAL_REPORT,
+                key=lambda item, ctx: str(item["Arn"]),
+                missing=Unknown("the user has no row in the credential report (created after it was generated?)"),
+            ),
             "AccessKeys": Call(
                 "list_access_keys",
                 "iam:ListAccessKeys",
