@@ -44,6 +44,7 @@ meta = CheckMeta(
             "# Root user MFA cannot be assigned through the AWS CLI or API; use the console as root.\n"
             "aws iam get-account-summary --query 'SummaryMap.AccountMFAEnabled'  # verify: 1"
         ),
+        terraform="# Terraform cannot manage root user MFA: assign it in the console, signed in as root.",
     ),
     references=(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html",

@@ -43,6 +43,7 @@ meta = CheckMeta(
             "aws iam list-access-keys\n"
             "aws iam delete-access-key --access-key-id ACCESS_KEY_ID"
         ),
+        terraform="# Terraform cannot manage root user access keys: delete them as root (console or CLI above).",
     ),
     references=(
         "https://docs.aws.amazon.com/config/latest/developerguide/iam-root-access-key-check.html",

@@ -1,0 +1,1 @@
+"""EC2 checks: security groups, instances and EBS."""

@@ -1,0 +1,1 @@
+"""VPC checks: flow logs and default security groups."""
