@@ -250,18 +250,18 @@ class _CollectionRun:
         spec = partial.spec
         assert spec.region_of is not None
         call = spec.region_of
+        listed_in = partial.region
         try:
-            response = self._invoke(spec.service, partial.region, call, call.params(partial.item, Context(
-                self._account_id, partial.region)))
-            partial.region = str(call.select(response))
+            params = call.params(partial.item, Context(self._account_id, listed_in))
+            partial.region = str(call.select(self._invoke(spec.service, listed_in, call, params)))
         except Exception as exc:
             failure = _error_code(exc)
-            self._record(spec, spec.service, partial.region, call.operation, failure, "Region")
+            self._record(spec, spec.service, listed_in, call.operation, failure, "Region")
             reason = f"{failure.code}: {call.permission}"
             partial.supplements.update({name: Unknown(reason) for name in supplements})
             return
         finally:
-            self._progress.done(spec.service, partial.region)
+            self._progress.done(spec.service, listed_in)
         self._submit_supplements(tasks, partial, supplements)
 
     def _submit_supplements(self, tasks: _Tasks, partial: _Partial, supplements: frozenset[str]) -> None:
@@ -301,18 +301,25 @@ class _CollectionRun:
         for partial in self._partials:
             spec = partial.spec
             ctx = Context(self._account_id, partial.region)
-            yield Resource(
-                arn=spec.arn(partial.item, ctx),
-                type=spec.type,
-                account_id=self._account_id,
-                region=partial.region,
-                name=spec.name(partial.item),
-                tags=spec.tags(partial.item),
-                attrs={
-                    CONFIGURATION: normalize(partial.item),
-                    SUPPLEMENTARY: normalize(partial.supplements),
-                },
-            )
+            try:
+                resource = Resource(
+                    arn=spec.arn(partial.item, ctx),
+                    type=spec.type,
+                    account_id=self._account_id,
+                    region=partial.region,
+                    name=spec.name(partial.item),
+                    tags=spec.tags(partial.item),
+                    attrs={
+                        CONFIGURATION: normalize(partial.item),
+                        SUPPLEMENTARY: normalize(partial.supplements),
+                    },
+                )
+            except Exception as exc:  # an item without the fields the spec expects: recorded, not dropped silently
+                operation = spec.listing.operation if spec.listing else "assemble"
+                self._record(spec, spec.service, partial.region, operation, _Failure(
+                    "MalformedItem", f"{type(exc).__name__}: {exc}"))
+                continue
+            yield resource
 
     def errors(self) -> list[CollectionError]:
         return [

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from cloudward.providers.aws.spec import Bulk, Call, Listing, ResourceSpec, Response, Scope, name_tag_or, tag_list
+from cloudward.providers.aws.spec import (
+    Bulk,
+    Call,
+    Listing,
+    ResourceSpec,
+    Response,
+    Scope,
+    name_tag_or,
+    tag_list,
+)
 
 
 def _ec2_arn(kind: str, id_key: str) -> Any:

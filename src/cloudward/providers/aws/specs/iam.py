@@ -103,6 +103,7 @@ SPECS = (
         scope=Scope.GLOBAL,
         listing=_authorization_details("Policies"),
         arn=lambda item, ctx: str(item["Arn"]),
-        name=lambda item: str(item["PolicyName"]),
+        # moto omits PolicyName from authorization details; the ARN always ends with it
+        name=lambda item: str(item.get("PolicyName") or str(item["Arn"]).rsplit("/", 1)[-1]),
     ),
 )
