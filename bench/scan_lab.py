@@ -69,6 +69,8 @@ def _start_moto() -> tuple[subprocess.Popen[bytes], str]:
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # the lab attaches AdministratorAccess: moto must know AWS managed policies
+        env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"},
     )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -146,7 +148,7 @@ def bench_scale(scale: int, with_prowler: bool, workdir: Path, prowler_timeout: 
     """Seed a fresh emulated account at this scale and measure both tools against it."""
     moto, endpoint = _start_moto()
     try:
-        seed_lab(endpoint, scale=scale)
+        seed_lab(endpoint, scale=scale, age_keys=False)  # keys can only be aged in-process
         env = _aws_env(endpoint)
         cloudward = _measure(
             "cloudward",
@@ -194,7 +196,7 @@ def bench_snapshot(target: int, workdir: Path) -> dict[str, Any]:
     """Time loading and checking a synthetic snapshot of ``target`` resources."""
     moto, endpoint = _start_moto()
     try:
-        seed_lab(endpoint, scale=50)
+        seed_lab(endpoint, scale=50, age_keys=False)
         checks = select_checks()
         clients = Boto3Clients(endpoint_url=endpoint, credentials=LAB_CREDENTIALS)
         inventory, needs = collect_inventory(checks, clients, list(LAB_REGIONS))

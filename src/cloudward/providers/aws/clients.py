@@ -68,7 +68,8 @@ class Boto3Clients:
         self._home_region = region or self._session.region_name or DEFAULT_REGION
         self._endpoint_url = endpoint_url
         self._config = Config(
-            retries={"mode": "adaptive", "max_attempts": max_attempts},
+            # total attempts, the first one included (botocore's "max_attempts" would count retries only)
+            retries={"mode": "adaptive", "total_max_attempts": max_attempts},
             max_pool_connections=max_pool_connections,
             connect_timeout=10,
             read_timeout=60,
@@ -102,7 +103,8 @@ class Boto3Clients:
             created = self._session.client(
                 service, region_name=region, endpoint_url=self._endpoint_url, config=self._config
             )
-            created.meta.events.register("before-call", self._make_call_observer(service, region))
+            # before-parameter-build fires once per API call (not per retry) with the caller's parameters
+            created.meta.events.register("before-parameter-build", self._make_call_observer(service, region))
             if self._endpoint_url and service == "s3control":
                 created.meta.events.register("before-sign.s3-control.*", self._keep_endpoint_host)
             self._clients[key] = created

@@ -284,6 +284,8 @@ class _CollectionRun:
                     lambda: call.select(self._invoke(service, partial.region, call, call.params(partial.item, ctx))),
                 )
                 value = mapping.get(supplement.key(partial.item, ctx), supplement.missing)
+                if isinstance(value, Unknown):  # the bulk answer lacks this resource: say so in the errors too
+                    self._record(spec, service, partial.region, call.operation, _Failure("Missing", value.reason), name)
             else:
                 value = call.select(self._invoke(service, partial.region, call, call.params(partial.item, ctx)))
         except Exception as exc:

@@ -1,0 +1,125 @@
+"""The seeded lab: what seed_lab reports, access key ageing, and scale (in a fresh process)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cloudward.lab.seed import LAB_REGIONS, SeedSummary, age_access_key
+from cloudward.providers.aws.clients import Boto3Clients
+
+BASE_COUNTS = {
+    "AWS::CloudTrail::Trail": 2,
+    "AWS::Config::ConfigurationRecorder": 1,
+    "AWS::EC2::Instance": 2,
+    "AWS::EC2::SecurityGroup": 7,
+    "AWS::EC2::VPC": 1,
+    "AWS::EC2::Volume": 2,
+    "AWS::IAM::Group": 1,
+    "AWS::IAM::Policy": 2,
+    "AWS::IAM::Role": 6,
+    "AWS::IAM::User": 4,
+    "AWS::KMS::Key": 3,
+    "AWS::Lambda::Function": 4,
+    "AWS::RDS::DBInstance": 2,
+    "AWS::S3::Bucket": 4,
+}
+SCALED_TYPES = ("AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::IAM::User", "AWS::Lambda::Function")
+
+
+def _days_ago(moment: datetime) -> float:
+    return (datetime.now(UTC) - moment) / timedelta(days=1)
+
+
+def test_summary_lists_what_was_seeded(lab_seed: SeedSummary) -> None:
+    assert lab_seed.regions == LAB_REGIONS == ("us-east-1", "eu-west-1")
+    assert dict(lab_seed.counts) == BASE_COUNTS
+    assert lab_seed.total == sum(BASE_COUNTS.values())
+    assert sorted(lab_seed.aged_access_keys.values()) == [200, 400]
+    assert lab_seed.endpoint_url.startswith("http://127.0.0.1:")
+
+
+def test_aged_keys_show_in_every_api_that_reads_them(lab_seed: SeedSummary, lab_clients: Boto3Clients) -> None:
+    iam = lab_clients.client("iam", "us-east-1")
+    (bob_key,) = iam.list_access_keys(UserName="bob")["AccessKeyMetadata"]
+    assert lab_seed.aged_access_keys[bob_key["AccessKeyId"]] == 400
+    assert 399 < _days_ago(bob_key["CreateDate"]) < 401
+    last_used = iam.get_access_key_last_used(AccessKeyId=bob_key["AccessKeyId"])["AccessKeyLastUsed"]
+    assert 1 < _days_ago(last_used["LastUsedDate"]) < 3
+    (ci_key,) = iam.list_access_keys(UserName="ci-deploy")["AccessKeyMetadata"]
+    assert "LastUsedDate" not in iam.get_access_key_last_used(AccessKeyId=ci_key["AccessKeyId"])["AccessKeyLastUsed"]
+
+    iam.generate_credential_report()
+    rows = {row["user"]: row for row in csv.DictReader(io.StringIO(iam.get_credential_report()["Content"].decode()))}
+    assert rows["bob"]["access_key_1_last_rotated"].startswith(str((datetime.now(UTC) - timedelta(days=400)).date()))
+    assert rows["ci-deploy"]["access_key_1_last_used_date"] == "N/A"
+    # a user is never younger than its key
+    assert rows["ci-deploy"]["user_creation_time"] <= rows["ci-deploy"]["access_key_1_last_rotated"]
+    assert rows["alice"]["access_key_1_last_rotated"] == "N/A"
+
+
+def test_ageing_again_is_idempotent(lab_seed: SeedSummary) -> None:
+    aged = age_access_key("bob", 400, last_used_days_ago=2)
+    assert aged == {key: days for key, days in lab_seed.aged_access_keys.items() if days == 400}
+
+
+def test_ageing_an_unknown_user_is_a_clear_error(lab_seed: SeedSummary) -> None:
+    with pytest.raises(LookupError, match="in-process"):
+        age_access_key("nobody-by-this-name", 30)
+
+
+def test_the_seeded_iam_settings(lab_clients: Boto3Clients) -> None:
+    iam = lab_clients.client("iam", "us-east-1")
+    assigned = iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+    assert {device["User"]["UserName"] for device in assigned} == {"alice", "carol"}
+    assert iam.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 8
+    assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+    (profile,) = iam.list_instance_profiles()["InstanceProfiles"]
+    assert [role["RoleName"] for role in profile["Roles"]] == ["acme-ec2-app"]
+
+
+def test_the_public_website_is_a_website(lab_clients: Boto3Clients) -> None:
+    s3 = lab_clients.client("s3", "us-east-1")
+    assert s3.get_bucket_website(Bucket="acme-public-website")["IndexDocument"] == {"Suffix": "index.html"}
+
+
+SCALE_SCRIPT = textwrap.dedent(
+    """
+    import json
+    from cloudward.lab import LAB_CREDENTIALS, LabServer
+    from cloudward.lab.seed import seed_lab
+    from cloudward.providers.aws.clients import Boto3Clients
+
+    with LabServer() as server:
+        summary = seed_lab(server.endpoint_url, scale=3)
+        clients = Boto3Clients(endpoint_url=server.endpoint_url, credentials=LAB_CREDENTIALS)
+        functions = sum(
+            len(clients.client("lambda", region).list_functions()["Functions"]) for region in summary.regions
+        )
+        print(json.dumps({
+            "counts": dict(summary.counts),
+            "buckets": len(clients.client("s3", "us-east-1").list_buckets()["Buckets"]),
+            "users": len(clients.client("iam", "us-east-1").list_users()["Users"]),
+            "functions": functions,
+        }))
+    """
+)
+
+
+def test_scale_adds_that_many_of_each_benchmark_type() -> None:
+    """Run in a fresh interpreter: moto's state is per process, and this session's lab must stay as seeded."""
+    done = subprocess.run(
+        [sys.executable, "-c", SCALE_SCRIPT], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = {t: n + (3 if t in SCALED_TYPES else 0) for t, n in BASE_COUNTS.items()}
+    assert result["counts"] == expected
+    assert (result["buckets"], result["users"], result["functions"]) == (4 + 3, 4 + 3, 4 + 3)
