@@ -153,8 +153,16 @@ def bench_scale(scale: int, with_prowler: bool, workdir: Path, prowler_timeout: 
         cloudward = _measure(
             "cloudward",
             scale,
-            [str(Path(sys.executable).parent / "cloudward"), "scan", "--endpoint-url", endpoint,
-             "--regions", ",".join(LAB_REGIONS), "--output-dir", str(workdir / f"cloudward-{scale}")],
+            [
+                str(Path(sys.executable).parent / "cloudward"),
+                "scan",
+                "--endpoint-url",
+                endpoint,
+                "--regions",
+                ",".join(LAB_REGIONS),
+                "--output-dir",
+                str(workdir / f"cloudward-{scale}"),
+            ],
             env,
             timeout=600,
         )
@@ -166,8 +174,17 @@ def bench_scale(scale: int, with_prowler: bool, workdir: Path, prowler_timeout: 
                 _measure(
                     "prowler",
                     scale,
-                    [str(prowler), "aws", "--no-banner", "-s", *PROWLER_SERVICES, "-f", *LAB_REGIONS,
-                     "-o", str(workdir / f"prowler-{scale}")],
+                    [
+                        str(prowler),
+                        "aws",
+                        "--no-banner",
+                        "-s",
+                        *PROWLER_SERVICES,
+                        "-f",
+                        *LAB_REGIONS,
+                        "-o",
+                        str(workdir / f"prowler-{scale}"),
+                    ],
                     env,
                     timeout=prowler_timeout,
                 )
@@ -242,14 +259,18 @@ def main() -> None:
     for run in runs:
         calls = "" if run.api_calls is None else str(run.api_calls)
         repeated = "" if run.repeated_calls is None else str(run.repeated_calls)
-        print(f"{run.tool:<10} {run.scale:>5} {run.wall_s:>8} {run.peak_rss_mb:>8} {run.exit_code:>4} "
-              f"{calls:>9} {repeated:>8}")
+        print(
+            f"{run.tool:<10} {run.scale:>5} {run.wall_s:>8} {run.peak_rss_mb:>8} {run.exit_code:>4} "
+            f"{calls:>9} {repeated:>8}"
+        )
     for scale in sorted({run.scale for run in runs}):
         pair = {run.tool: run for run in runs if run.scale == scale}
         if "prowler" in pair:
             ours, theirs = pair["cloudward"], pair["prowler"]
-            print(f"scale {scale}: cloudward is {theirs.wall_s / ours.wall_s:.1f}x faster and uses "
-                  f"{ours.peak_rss_mb / theirs.peak_rss_mb:.2f}x of Prowler's peak memory")
+            print(
+                f"scale {scale}: cloudward is {theirs.wall_s / ours.wall_s:.1f}x faster and uses "
+                f"{ours.peak_rss_mb / theirs.peak_rss_mb:.2f}x of Prowler's peak memory"
+            )
     print("\nOffline evaluation of a synthetic snapshot")
     for key, value in snapshot.items():
         print(f"  {key:<16} {value}")

@@ -13,8 +13,9 @@ PAB = default_registry().get("s3_bucket_public_access_block")
 
 
 def _inventory(resources: list[Resource], errors: list[CollectionError] | None = None) -> Inventory:
-    return Inventory("123456789012", datetime(2026, 11, 1, tzinfo=UTC), ("us-east-1", "eu-west-1"),
-                     resources, errors or [])
+    return Inventory(
+        "123456789012", datetime(2026, 11, 1, tzinfo=UTC), ("us-east-1", "eu-west-1"), resources, errors or []
+    )
 
 
 def test_a_crashing_check_is_an_error_not_a_pass() -> None:
@@ -29,16 +30,31 @@ def test_a_crashing_check_is_an_error_not_a_pass() -> None:
 
 
 def test_failed_listing_yields_one_error_per_failed_region_and_results_for_the_rest() -> None:
-    bucket = Resource("arn:aws:s3:::ok", "AWS::S3::Bucket", "123456789012", "us-east-1", "ok", {}, {
-        "configuration": {},
-        "supplementaryConfiguration": {"PublicAccessBlockConfiguration": {
-            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True}},
-    })
+    bucket = Resource(
+        "arn:aws:s3:::ok",
+        "AWS::S3::Bucket",
+        "123456789012",
+        "us-east-1",
+        "ok",
+        {},
+        {
+            "configuration": {},
+            "supplementaryConfiguration": {
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "RestrictPublicBuckets": True,
+                }
+            },
+        },
+    )
     errors = [CollectionError("s3", "global", "AWS::S3::Bucket", "ListBuckets", "AccessDenied", "denied")]
     findings = list(evaluate([PAB], _inventory([bucket], errors)))
     assert {(f.resource.name, f.status) for f in findings} == {
-        ("ok", Status.PASS), ("(all AWS::S3::Bucket)", Status.ERROR)}
+        ("ok", Status.PASS),
+        ("(all AWS::S3::Bucket)", Status.ERROR),
+    }
     error = next(f for f in findings if f.status is Status.ERROR)
     assert "AccessDenied" in error.reason
 

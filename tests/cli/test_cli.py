@@ -26,7 +26,7 @@ runner = CliRunner()
 
 def _cloudward(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([CLOUDWARD, *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run([CLOUDWARD, *args], check=False, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def test_scan_lab_writes_all_three_reports_and_fails_on_critical(tmp_path: Path) -> None:
@@ -40,8 +40,9 @@ def test_scan_lab_writes_all_three_reports_and_fails_on_critical(tmp_path: Path)
     rows = list(csv.DictReader((tmp_path / "findings.csv").open()))
     assert len(findings) == len(rows) > 50
     assert {f["class_uid"] for f in findings} == {2003}
-    failed = {(f["compliance"]["control"], f["resources"][0]["name"]) for f in findings
-              if f["compliance"]["status"] == "Fail"}
+    failed = {
+        (f["compliance"]["control"], f["resources"][0]["name"]) for f in findings if f["compliance"]["status"] == "Fail"
+    }
     assert ("s3_bucket_public", "acme-public-website") in failed
     assert ("iam_root_mfa_enabled", "123456789012") in failed
     html = (tmp_path / "report.html").read_text()
@@ -49,15 +50,34 @@ def test_scan_lab_writes_all_three_reports_and_fails_on_critical(tmp_path: Path)
 
 
 def test_scan_then_check_of_the_saved_snapshot_gives_identical_findings(lab_endpoint: str, tmp_path: Path) -> None:
-    env = {"AWS_ACCESS_KEY_ID": LAB_CREDENTIALS.access_key_id, "AWS_SECRET_ACCESS_KEY": "lab",
-           "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {
+        "AWS_ACCESS_KEY_ID": LAB_CREDENTIALS.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": "lab",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     snapshot = tmp_path / "snap"
-    scanned = runner.invoke(app, ["scan", "--endpoint-url", lab_endpoint, "--regions", ",".join(LAB_REGIONS),
-                                  "--save-snapshot", str(snapshot), "--output-dir", str(tmp_path / "a")], env=env)
+    scanned = runner.invoke(
+        app,
+        [
+            "scan",
+            "--endpoint-url",
+            lab_endpoint,
+            "--regions",
+            ",".join(LAB_REGIONS),
+            "--save-snapshot",
+            str(snapshot),
+            "--output-dir",
+            str(tmp_path / "a"),
+        ],
+        env=env,
+    )
     assert scanned.exit_code == 0, scanned.output
     # offline: no endpoint, no credentials
-    checked = runner.invoke(app, ["check", str(snapshot), "--output-dir", str(tmp_path / "b")],
-                            env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
+    checked = runner.invoke(
+        app,
+        ["check", str(snapshot), "--output-dir", str(tmp_path / "b")],
+        env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""},
+    )
     assert checked.exit_code == 0, checked.output
     for name in ("findings.ocsf.json", "findings.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
@@ -65,13 +85,37 @@ def test_scan_then_check_of_the_saved_snapshot_gives_identical_findings(lab_endp
 
 def test_collect_then_check_with_filters(lab_endpoint: str, tmp_path: Path) -> None:
     env = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
-    collected = runner.invoke(app, ["collect", "--endpoint-url", lab_endpoint, "--regions", "us-east-1",
-                                    "--services", "s3", "-o", str(tmp_path / "snap")], env=env)
+    collected = runner.invoke(
+        app,
+        [
+            "collect",
+            "--endpoint-url",
+            lab_endpoint,
+            "--regions",
+            "us-east-1",
+            "--services",
+            "s3",
+            "-o",
+            str(tmp_path / "snap"),
+        ],
+        env=env,
+    )
     assert collected.exit_code == 0, collected.output
     manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
     assert set(manifest["collected"]) == {"AWS::S3::Bucket", "AWS::::Account"}  # need-driven collection
-    checked = runner.invoke(app, ["check", str(tmp_path / "snap"), "--checks", "s3_bucket_public",
-                                  "--format", "csv", "--output-dir", str(tmp_path / "out")])
+    checked = runner.invoke(
+        app,
+        [
+            "check",
+            str(tmp_path / "snap"),
+            "--checks",
+            "s3_bucket_public",
+            "--format",
+            "csv",
+            "--output-dir",
+            str(tmp_path / "out"),
+        ],
+    )
     assert checked.exit_code == 0, checked.output
     rows = list(csv.DictReader((tmp_path / "out" / "findings.csv").open()))
     assert {row["check_id"] for row in rows} == {"s3_bucket_public"}
@@ -117,8 +161,13 @@ def test_user_errors_are_one_clear_line_and_exit_2(args: list[str], message: str
 
 
 def test_lab_serve_answers_the_aws_cli_shape_of_requests_until_stopped() -> None:
-    process = subprocess.Popen([CLOUDWARD, "lab", "serve"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env={**os.environ, "COLUMNS": "200"})
+    process = subprocess.Popen(
+        [CLOUDWARD, "lab", "serve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     try:
         endpoint = None
         deadline = time.monotonic() + 90
@@ -128,8 +177,9 @@ def test_lab_serve_answers_the_aws_cli_shape_of_requests_until_stopped() -> None
             if "Lab account ready at" in line:
                 endpoint = line.split(" at ", 1)[1].split()[0]
         assert endpoint and endpoint.startswith("http://127.0.0.1:")
-        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="x", aws_secret_access_key="x")
+        s3 = boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+        )
         assert "acme-public-website" in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}
     finally:
         process.send_signal(signal.SIGINT)

@@ -23,10 +23,18 @@ def test_datetimes_become_iso_strings_that_parse_back() -> None:
 
 
 def test_supplement_access_distinguishes_unknown_missing_and_not_configured() -> None:
-    resource = Resource("arn", "T", "1", "r", "n", {}, {
-        "configuration": {},
-        "supplementaryConfiguration": {"Policy": None, "Acl": Unknown("AccessDenied: s3:GetBucketAcl")},
-    })
+    resource = Resource(
+        "arn",
+        "T",
+        "1",
+        "r",
+        "n",
+        {},
+        {
+            "configuration": {},
+            "supplementaryConfiguration": {"Policy": None, "Acl": Unknown("AccessDenied: s3:GetBucketAcl")},
+        },
+    )
     assert resource.supplement("Policy") is None
     with pytest.raises(UnknownAttributeError, match="AccessDenied"):
         resource.supplement("Acl")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,11 +56,11 @@ def test_round_trip_keeps_unknowns_errors_and_time(tmp_path: Path) -> None:
 
 def test_duckdb_queries_resources_and_manifest(tmp_path: Path) -> None:
     path = write_snapshot(_inventory(), tmp_path / "snap", {})
-    rows = duckdb.sql(
+    rows = duckdb.execute(
         f"SELECT name, json_extract_string(attrs, '$.configuration.Name') FROM '{path / RESOURCES}'"
     ).fetchall()
     assert rows == [("data", "data")]
-    errors = duckdb.sql(
+    errors = duckdb.execute(
         f"SELECT e.code FROM (SELECT unnest(errors) AS e FROM read_json('{path / MANIFEST}'))"
     ).fetchall()
     assert errors == [("AccessDenied",)]
@@ -100,9 +101,11 @@ def test_refuses_to_overwrite_a_foreign_directory(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_corrupt_or_foreign_input_gives_a_clear_error(tmp_path: Path, setup: object, message: str) -> None:
+def test_corrupt_or_foreign_input_gives_a_clear_error(
+    tmp_path: Path, setup: Callable[[Path], object], message: str
+) -> None:
     path = tmp_path / "snap"
-    setup(path)  # type: ignore[operator]
+    setup(path)
     with pytest.raises(SnapshotError, match=message):
         read_snapshot(path)
 
@@ -124,10 +127,18 @@ json_values = st.recursive(
 
 @settings(max_examples=50, deadline=None)
 @given(configuration=json_values, supplement=json_values)
-def test_any_json_attribute_survives_a_round_trip(tmp_path_factory: pytest.TempPathFactory,
-                                                  configuration: object, supplement: object) -> None:
-    resource = Resource("arn:x", "AWS::S3::Bucket", "1", "us-east-1", "x", {},
-                        {"configuration": configuration, "supplementaryConfiguration": {"S": supplement}})
+def test_any_json_attribute_survives_a_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, configuration: object, supplement: object
+) -> None:
+    resource = Resource(
+        "arn:x",
+        "AWS::S3::Bucket",
+        "1",
+        "us-east-1",
+        "x",
+        {},
+        {"configuration": configuration, "supplementaryConfiguration": {"S": supplement}},
+    )
     inventory = Inventory("1", datetime(2026, 1, 1, tzinfo=UTC), ("us-east-1",), [resource])
     path = write_snapshot(inventory, tmp_path_factory.mktemp("h") / "snap", {})
     assert read_snapshot(path)[0].resources == [resource]

@@ -56,9 +56,7 @@ BUCKET_PAB = CheckMeta(
         cli="aws s3api put-public-access-block --bucket BUCKET --public-access-block-configuration ...",
         terraform='resource "aws_s3_bucket_public_access_block" "this" {\n  block_public_acls = true\n}',
     ),
-    references=(
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
-    ),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",),
 )
 ROOT_MFA = CheckMeta(
     id="iam_root_hardware_mfa",

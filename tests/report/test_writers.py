@@ -24,9 +24,10 @@ META = default_registry().get("s3_bucket_public_access_block").meta
 
 
 def _findings() -> list[Finding]:
-    bucket = ResourceRef("arn:aws:s3:::acme-web", "AWS::S3::Bucket", "acme-web", "123456789012", "us-east-1",
-                         {"team": "web"})
-    formula = ResourceRef("arn:aws:s3:::=cmd", "AWS::S3::Bucket", "=HYPERLINK(\"x\")", "123456789012", "us-east-1")
+    bucket = ResourceRef(
+        "arn:aws:s3:::acme-web", "AWS::S3::Bucket", "acme-web", "123456789012", "us-east-1", {"team": "web"}
+    )
+    formula = ResourceRef("arn:aws:s3:::=cmd", "AWS::S3::Bucket", '=HYPERLINK("x")', "123456789012", "us-east-1")
     return [
         Finding(META, bucket, Status.FAIL, "BlockPublicAcls=false, RestrictPublicBuckets=false", SEEN, SEEN),
         Finding(META, formula, Status.ERROR, "PublicAccessBlockConfiguration unknown: AccessDenied", SEEN, SEEN),

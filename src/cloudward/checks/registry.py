@@ -101,8 +101,7 @@ class Registry:
         unknown_services = wanted_services - known_services
         if unknown_services:
             raise RegistryError(
-                f"unknown service(s) {', '.join(sorted(unknown_services))}; "
-                f"known: {', '.join(sorted(known_services))}"
+                f"unknown service(s) {', '.join(sorted(unknown_services))}; known: {', '.join(sorted(known_services))}"
             )
         wanted_layers = set(layers)
         return [

@@ -25,8 +25,13 @@ def run_check(check: Check, resource: Resource, inventory: Inventory) -> CheckRe
 def _scope_ref(inventory: Inventory, resource_type: str, region: str, service: str) -> ResourceRef:
     """A stand-in resource for 'every resource of this type in this region', when listing failed."""
     arn = f"arn:aws:{service}:{'' if region == 'global' else region}:{inventory.account_id}:*"
-    return ResourceRef(arn=f"{arn}#{resource_type}", type=resource_type, name=f"(all {resource_type})",
-                       account_id=inventory.account_id, region=region)
+    return ResourceRef(
+        arn=f"{arn}#{resource_type}",
+        type=resource_type,
+        name=f"(all {resource_type})",
+        account_id=inventory.account_id,
+        region=region,
+    )
 
 
 def evaluate(checks: Iterable[Check], inventory: Inventory) -> Iterator[Finding]:
@@ -35,8 +40,14 @@ def evaluate(checks: Iterable[Check], inventory: Inventory) -> Iterator[Finding]
     for check in checks:
         meta = check.meta
         for error in inventory.listing_errors(meta.resource_type):
-            yield Finding(meta, _scope_ref(inventory, meta.resource_type, error.region, error.service),
-                          Status.ERROR, f"could not list {meta.resource_type}: {error.reason}", seen, seen)
+            yield Finding(
+                meta,
+                _scope_ref(inventory, meta.resource_type, error.region, error.service),
+                Status.ERROR,
+                f"could not list {meta.resource_type}: {error.reason}",
+                seen,
+                seen,
+            )
         for resource in inventory.of_type_unchecked(meta.resource_type):
             result = run_check(check, resource, inventory)
             yield Finding(meta, ResourceRef.of(resource), result.status, result.reason, seen, seen)

@@ -65,7 +65,11 @@ def _collect(
 
 
 def _report(
-    findings: Sequence[Finding], inventory: Inventory, checks: int, output_dir: Path, formats: Sequence[str] | None,
+    findings: Sequence[Finding],
+    inventory: Inventory,
+    checks: int,
+    output_dir: Path,
+    formats: Sequence[str] | None,
     fail_on: Severity | None,
 ) -> None:
     context = scan_context(inventory, checks)
@@ -122,9 +126,7 @@ def collect(
     selected = choose_checks(checks, services, severity, checks_dir)
     inventory, collected = _collect(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
     path = write_snapshot(inventory, output, collected)
-    console.print(
-        f"wrote snapshot {path}: {len(inventory)} resources, {len(inventory.errors)} collection error(s)"
-    )
+    console.print(f"wrote snapshot {path}: {len(inventory)} resources, {len(inventory.errors)} collection error(s)")
 
 
 def check(

@@ -75,6 +75,4 @@ class Summary:
 
     def failures_at_or_above(self, severity: Severity) -> int:
         """How many FAILs have at least this severity."""
-        return sum(
-            counts[Status.FAIL] for level, counts in self.by_severity.items() if level.rank >= severity.rank
-        )
+        return sum(counts[Status.FAIL] for level, counts in self.by_severity.items() if level.rank >= severity.rank)

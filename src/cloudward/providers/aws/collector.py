@@ -197,8 +197,9 @@ class _CollectionRun:
     def _client_region(self, region: str) -> str:
         return self._clients.home_region if region == GLOBAL_REGION else region
 
-    def _record(self, spec: ResourceSpec, service: str, region: str, operation: str, failure: _Failure,
-                supplement: str = "") -> None:
+    def _record(
+        self, spec: ResourceSpec, service: str, region: str, operation: str, failure: _Failure, supplement: str = ""
+    ) -> None:
         key = (service, region, spec.type, operation, failure.code, failure.message, supplement)
         with self._lock:
             self._failures[key] += 1
@@ -318,8 +319,13 @@ class _CollectionRun:
                 )
             except Exception as exc:  # an item without the fields the spec expects: recorded, not dropped silently
                 operation = spec.listing.operation if spec.listing else "assemble"
-                self._record(spec, spec.service, partial.region, operation, _Failure(
-                    "MalformedItem", f"{type(exc).__name__}: {exc}"))
+                self._record(
+                    spec,
+                    spec.service,
+                    partial.region,
+                    operation,
+                    _Failure("MalformedItem", f"{type(exc).__name__}: {exc}"),
+                )
                 continue
             yield resource
 

@@ -28,9 +28,7 @@ RESTRICTING_KEYS = frozenset(
     }
 )
 # Operators that only match when the key is present and equal to / like the given values.
-MATCHING_OPERATORS = frozenset(
-    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
-)
+MATCHING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 
 meta = CheckMeta(
     id="awslambda_function_not_public",
@@ -58,10 +56,7 @@ meta = CheckMeta(
         "attackers feed it crafted input, abuse its execution role's permissions, and run up cost."
     ),
     remediation=Remediation(
-        summary=(
-            "Remove the public statement, or narrow it with a source account/ARN or organization "
-            "condition."
-        ),
+        summary=("Remove the public statement, or narrow it with a source account/ARN or organization condition."),
         console=(
             "Open the Lambda console and choose the function.",
             "Configuration tab > Permissions > Resource-based policy statements.",

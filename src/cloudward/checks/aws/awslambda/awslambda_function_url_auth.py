@@ -35,15 +35,11 @@ meta = CheckMeta(
         "exploit injection flaws in its code, with no credentials and no API Gateway in front."
     ),
     remediation=Remediation(
-        summary=(
-            "Switch the function URL to AWS_IAM auth (or delete it and front the function with "
-            "API Gateway)."
-        ),
+        summary=("Switch the function URL to AWS_IAM auth (or delete it and front the function with API Gateway)."),
         console=(
             "Open the Lambda console and choose the function.",
             "Configuration tab > Function URL > Edit.",
-            "Set Auth type to AWS_IAM and save; grant lambda:InvokeFunctionUrl only to the callers that "
-            "need it.",
+            "Set Auth type to AWS_IAM and save; grant lambda:InvokeFunctionUrl only to the callers that need it.",
         ),
         cli="aws lambda update-function-url-config --function-name FUNCTION --auth-type AWS_IAM",
         terraform=(

@@ -37,16 +37,10 @@ meta = CheckMeta(
         console=(
             "Open the CloudTrail console and choose Trails, then the trail.",
             "Under General details choose Edit.",
-            "Select 'Log file SSE-KMS encryption: Enabled', choose a new or existing customer-managed key, "
-            "and save.",
+            "Select 'Log file SSE-KMS encryption: Enabled', choose a new or existing customer-managed key, and save.",
         ),
         cli="aws cloudtrail update-trail --name TRAIL_ARN --kms-key-id KEY_ARN",
-        terraform=(
-            'resource "aws_cloudtrail" "this" {\n'
-            "  # ...\n"
-            "  kms_key_id = aws_kms_key.trail.arn\n"
-            "}"
-        ),
+        terraform=('resource "aws_cloudtrail" "this" {\n  # ...\n  kms_key_id = aws_kms_key.trail.arn\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html",

@@ -40,12 +40,7 @@ meta = CheckMeta(
             "Under Additional settings select 'Log file validation: Enabled' and save.",
         ),
         cli="aws cloudtrail update-trail --name TRAIL_ARN --enable-log-file-validation",
-        terraform=(
-            'resource "aws_cloudtrail" "this" {\n'
-            "  # ...\n"
-            "  enable_log_file_validation = true\n"
-            "}"
-        ),
+        terraform=('resource "aws_cloudtrail" "this" {\n  # ...\n  enable_log_file_validation = true\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html",

@@ -40,12 +40,7 @@ meta = CheckMeta(
             "Search Event history for StopLogging on this trail to see who stopped it and when.",
         ),
         cli="aws cloudtrail start-logging --name TRAIL_ARN",
-        terraform=(
-            'resource "aws_cloudtrail" "this" {\n'
-            "  # ...\n"
-            "  enable_logging = true\n"
-            "}"
-        ),
+        terraform=('resource "aws_cloudtrail" "this" {\n  # ...\n  enable_logging = true\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html",

@@ -40,14 +40,10 @@ meta = CheckMeta(
         "Config rules and Security Hub controls that depend on recorded items stop evaluating."
     ),
     remediation=Remediation(
-        summary=(
-            "Create (or fix) the region's configuration recorder to record all supported types, "
-            "and start it."
-        ),
+        summary=("Create (or fix) the region's configuration recorder to record all supported types, and start it."),
         console=(
             "Open the AWS Config console in the region and choose Settings (or Get started).",
-            "Under Recording strategy choose 'All resource types with customizable overrides' and no "
-            "exclusions.",
+            "Under Recording strategy choose 'All resource types with customizable overrides' and no exclusions.",
             "Choose an IAM role and a delivery channel (S3 bucket), save, and make sure the recorder shows "
             "'Recording is on'.",
         ),

@@ -100,9 +100,7 @@ def ingress_rules(resource: Resource) -> list[Mapping[str, Any]]:
     return list(configuration["IpPermissions"] or [])
 
 
-def exposures(
-    resource: Resource, ports: Mapping[int, str], protocols: Iterable[str] = ("tcp",)
-) -> list[Exposure]:
+def exposures(resource: Resource, ports: Mapping[int, str], protocols: Iterable[str] = ("tcp",)) -> list[Exposure]:
     """Every (port, internet range, rule) through which one of ``ports`` is reachable from anywhere."""
     wanted = tuple(protocols)
     found: list[Exposure] = []

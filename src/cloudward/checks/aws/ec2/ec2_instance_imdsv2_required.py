@@ -25,9 +25,9 @@ meta = CheckMeta(
     threat=Threat.COMPROMISED_CREDENTIALS,
     service_model=ServiceModel.IAAS,
     description=(
-        "Passes when MetadataOptions.HttpTokens is \"required\" (IMDSv2 only) or "
-        "MetadataOptions.HttpEndpoint is \"disabled\" (no metadata service at all). Fails when HttpTokens "
-        "is \"optional\", which leaves IMDSv1 reachable. Running, pending, stopping and stopped instances "
+        'Passes when MetadataOptions.HttpTokens is "required" (IMDSv2 only) or '
+        'MetadataOptions.HttpEndpoint is "disabled" (no metadata service at all). Fails when HttpTokens '
+        'is "optional", which leaves IMDSv1 reachable. Running, pending, stopping and stopped instances '
         "are evaluated (a stopped instance keeps its settings when started again); shutting-down and "
         "terminated instances are NOT_APPLICABLE. An instance description without MetadataOptions is "
         "ERROR. The hop limit (HttpPutResponseHopLimit) is reported but not judged."

@@ -53,8 +53,7 @@ meta = CheckMeta(
             "For an Elastic IP: EC2 console > Elastic IPs > select the address > Actions > Disassociate.",
             "For an auto-assigned address: launch a replacement in a private subnet (auto-assigned "
             "addresses cannot be removed from a running instance's primary interface).",
-            "VPC console > Subnets > Actions > Edit subnet settings > clear 'Enable auto-assign public "
-            "IPv4 address'.",
+            "VPC console > Subnets > Actions > Edit subnet settings > clear 'Enable auto-assign public IPv4 address'.",
         ),
         cli=(
             "aws ec2 disassociate-address --association-id ASSOCIATION_ID\n"
@@ -82,8 +81,7 @@ def public_addresses(instance: Any) -> list[str]:
     for interface in instance.get("NetworkInterfaces") or []:
         candidates.append((interface.get("Association") or {}).get("PublicIp"))
         candidates.extend(
-            (address.get("Association") or {}).get("PublicIp")
-            for address in interface.get("PrivateIpAddresses") or []
+            (address.get("Association") or {}).get("PublicIp") for address in interface.get("PrivateIpAddresses") or []
         )
     for address in candidates:
         if address and str(address) not in found:

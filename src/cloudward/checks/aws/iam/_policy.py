@@ -109,7 +109,7 @@ def inline_full_admin(configuration: dict[str, Any], list_key: str) -> CheckResu
     if found:
         return CheckResult.failed("; ".join(found))
     names = ", ".join(repr(str(policy.get("PolicyName", "?"))) for policy in policies)
-    return CheckResult.passed(f"no inline policy allows \"*\" on \"*\" ({names})")
+    return CheckResult.passed(f'no inline policy allows "*" on "*" ({names})')
 
 
 def _compact(value: Any) -> str:
@@ -172,10 +172,6 @@ def restricted_keys(statement: dict[str, Any], keys: frozenset[str]) -> list[str
             continue
         for key, value in block.items():
             values = as_list(value)
-            if (
-                key.lower() in keys
-                and values
-                and all(item and "*" not in item and "?" not in item for item in values)
-            ):
+            if key.lower() in keys and values and all(item and "*" not in item and "?" not in item for item in values):
                 found.add(key)
     return sorted(found)

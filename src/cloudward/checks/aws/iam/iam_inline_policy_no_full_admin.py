@@ -16,7 +16,7 @@ from cloudward.inventory import Inventory, Resource
 
 meta = CheckMeta(
     id="iam_inline_policy_no_full_admin",
-    title="IAM user inline policies do not allow \"*\" on \"*\"",
+    title='IAM user inline policies do not allow "*" on "*"',
     service="iam",
     resource_type="AWS::IAM::User",
     severity=Severity.HIGH,
@@ -25,8 +25,8 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Reads the user's inline policies (UserPolicyList of GetAccountAuthorizationDetails). Fails when "
-        "a statement has Effect Allow, an Action of \"*\" or \"*:*\" (string or list) and a Resource of "
-        "\"*\" (string or list); a Condition does not exempt it. NotAction statements are not judged "
+        'a statement has Effect Allow, an Action of "*" or "*:*" (string or list) and a Resource of '
+        '"*" (string or list); a Condition does not exempt it. NotAction statements are not judged '
         "here. Users without inline policies are not applicable. Managed and group policies are covered "
         "by iam_policy_no_full_admin and iam_user_no_attached_admin_policy; roles by "
         "iam_role_inline_policy_no_full_admin."
@@ -36,9 +36,7 @@ meta = CheckMeta(
         "password or access key gives the attacker the whole account."
     ),
     remediation=Remediation(
-        summary=(
-            "Delete the inline policy and grant only the needed actions, preferably through a group or role."
-        ),
+        summary=("Delete the inline policy and grant only the needed actions, preferably through a group or role."),
         console=(
             "Open the IAM console > Users and choose the user.",
             "Permissions tab: select the inline policy and Remove it (or Edit it down to specific actions).",

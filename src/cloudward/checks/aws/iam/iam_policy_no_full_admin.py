@@ -18,7 +18,7 @@ from cloudward.inventory import Inventory, Resource, UnknownAttributeError
 
 meta = CheckMeta(
     id="iam_policy_no_full_admin",
-    title="Customer-managed IAM policies do not allow \"*\" on \"*\"",
+    title='Customer-managed IAM policies do not allow "*" on "*"',
     service="iam",
     resource_type="AWS::IAM::Policy",
     severity=Severity.HIGH,
@@ -27,10 +27,10 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Reads the default version of each customer-managed policy (GetAccountAuthorizationDetails). "
-        "Fails when a statement has Effect Allow, an Action of \"*\" or \"*:*\" (as a string or in a "
-        "list) and a Resource of \"*\" (string or list). A Condition does not exempt the statement. "
-        "Statements using NotAction are not judged here, although an Allow with NotAction on \"*\" can "
-        "be nearly as broad; service-wide wildcards such as \"iam:*\" are not full admin either. Only the "
+        'Fails when a statement has Effect Allow, an Action of "*" or "*:*" (as a string or in a '
+        'list) and a Resource of "*" (string or list). A Condition does not exempt the statement. '
+        'Statements using NotAction are not judged here, although an Allow with NotAction on "*" can '
+        'be nearly as broad; service-wide wildcards such as "iam:*" are not full admin either. Only the '
         "default version counts; the policy fails whether or not it is attached (the reason gives its "
         "attachment count), since an unattached admin policy is one attach call away. AWS-managed "
         "policies such as AdministratorAccess are covered by iam_user_no_attached_admin_policy."
@@ -43,7 +43,7 @@ meta = CheckMeta(
         summary="Replace the wildcard statement with the specific actions and resources that are needed.",
         console=(
             "Open the IAM console > Policies and choose the policy.",
-            "Edit, replace Action \"*\" / Resource \"*\" with the needed actions and resource ARNs, and "
+            'Edit, replace Action "*" / Resource "*" with the needed actions and resource ARNs, and '
             "save as the default version.",
             "Use IAM Access Analyzer policy generation to derive the needed actions from CloudTrail.",
         ),
@@ -94,7 +94,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     version_id = version.get("VersionId", "default")
     found = full_admin_statements(document(version.get("Document"), f"policy version {version_id}"))
     if not found:
-        return CheckResult.passed(f"default version {version_id} allows no \"*\" action on \"*\"")
+        return CheckResult.passed(f'default version {version_id} allows no "*" action on "*"')
     attached = configuration.get("AttachmentCount")
     where = f"AttachmentCount={attached}" if attached else "not attached"
     return CheckResult.failed(f"default version {version_id} ({where}): " + "; ".join(found))

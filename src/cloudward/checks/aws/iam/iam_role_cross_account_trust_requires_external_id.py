@@ -37,7 +37,7 @@ meta = CheckMeta(
     description=(
         "Reads the role's trust policy (AssumeRolePolicyDocument). An Allow statement trusts another "
         "account when one of its AWS principals (a 12-digit id or an ARN) belongs to an account other "
-        "than the role's, or is \"*\" (any account). Each such statement fails unless its Condition pins "
+        'than the role\'s, or is "*" (any account). Each such statement fails unless its Condition pins '
         "sts:ExternalId with StringEquals, StringEqualsIgnoreCase or StringLike (no ForAnyValue:/"
         "ForAllValues: prefix, no IfExists suffix) to values without wildcards. This applies to every "
         "other account, including accounts of your own organization; suppress those deliberately. "
@@ -53,7 +53,7 @@ meta = CheckMeta(
         console=(
             "Open the IAM console > Roles and choose the role.",
             "Trust relationships tab > Edit trust policy.",
-            "Add \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"EXTERNAL_ID\"}} to the statement "
+            'Add "Condition": {"StringEquals": {"sts:ExternalId": "EXTERNAL_ID"}} to the statement '
             "trusting the other account, and update the policy.",
         ),
         cli="aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json",

@@ -16,7 +16,7 @@ from cloudward.inventory import Inventory, Resource
 
 meta = CheckMeta(
     id="iam_role_inline_policy_no_full_admin",
-    title="IAM role inline policies do not allow \"*\" on \"*\"",
+    title='IAM role inline policies do not allow "*" on "*"',
     service="iam",
     resource_type="AWS::IAM::Role",
     severity=Severity.HIGH,
@@ -25,8 +25,8 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Reads the role's inline policies (RolePolicyList of GetAccountAuthorizationDetails). Fails when "
-        "a statement has Effect Allow, an Action of \"*\" or \"*:*\" (string or list) and a Resource of "
-        "\"*\" (string or list); a Condition does not exempt it. NotAction statements are not judged "
+        'a statement has Effect Allow, an Action of "*" or "*:*" (string or list) and a Resource of '
+        '"*" (string or list); a Condition does not exempt it. NotAction statements are not judged '
         "here. Roles without inline policies are not applicable. Service-linked roles are judged like any "
         "other role. Who may assume the role is judged by iam_role_trust_no_wildcard_principal."
     ),

@@ -21,9 +21,7 @@ from cloudward.checks.model import (
 from cloudward.inventory import Inventory, Resource
 
 # Lower-case: condition keys are case-insensitive.
-LIMITING_KEYS = frozenset(
-    {"aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "sts:externalid"}
-)
+LIMITING_KEYS = frozenset({"aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "sts:externalid"})
 
 meta = CheckMeta(
     id="iam_role_trust_no_wildcard_principal",
@@ -36,7 +34,7 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Reads the role's trust policy (AssumeRolePolicyDocument). A statement with Effect Allow whose "
-        "Principal is \"*\" or {\"AWS\": \"*\"} (string, or \"*\" inside a list), or an Allow statement "
+        'Principal is "*" or {"AWS": "*"} (string, or "*" inside a list), or an Allow statement '
         "using NotPrincipal, admits any AWS principal of any account. Such a statement fails unless its "
         "Condition pins at least one of aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceAccount or "
         "sts:ExternalId with StringEquals, StringEqualsIgnoreCase or StringLike (without a ForAnyValue:/"
@@ -56,7 +54,7 @@ meta = CheckMeta(
         console=(
             "Open the IAM console > Roles and choose the role.",
             "Trust relationships tab > Edit trust policy.",
-            "Replace \"*\" with the trusted principals' ARNs, or add a StringEquals condition on "
+            'Replace "*" with the trusted principals\' ARNs, or add a StringEquals condition on '
             "aws:PrincipalOrgID (or aws:PrincipalAccount), and update the policy.",
         ),
         cli="aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json",
@@ -96,8 +94,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
         if keys:
             limited.append(f"{label(statement, index)} ({principal}) limited by {', '.join(keys)}")
         else:
-            open_statements.append(f"{label(statement, index)} allows {principal} with no account-limiting "
-                                   "condition")
+            open_statements.append(f"{label(statement, index)} allows {principal} with no account-limiting condition")
     if open_statements:
         return CheckResult.failed("; ".join(open_statements))
     if limited:

@@ -37,7 +37,7 @@ meta = CheckMeta(
     description=(
         "Reads the user's row of the IAM credential report. Each active access key fails when its last "
         "use (access_key_N_last_used_date) is more than 90 days before the time the inventory was "
-        "collected. A key that was never used (last used \"N/A\" or \"no_information\") is judged, as CIS "
+        'collected. A key that was never used (last used "N/A" or "no_information") is judged, as CIS '
         "does, by its access_key_N_last_rotated (creation) date: never used and created more than 90 "
         "days ago fails, never used and created within 90 days passes. Inactive keys are ignored; users "
         "with no active key are not applicable. The threshold is 90 days; CIS AWS Foundations' "

@@ -71,9 +71,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL when the user has a console password and no active MFA device."""
     row = report_row(resource)
     if not flag(row, "password_enabled"):
-        return CheckResult.not_applicable(
-            f"password_enabled={column(row, 'password_enabled')}: no console password"
-        )
+        return CheckResult.not_applicable(f"password_enabled={column(row, 'password_enabled')}: no console password")
     if flag(row, "mfa_active"):
         return CheckResult.passed("password_enabled=true, mfa_active=true")
     mfa = column(row, "mfa_active")

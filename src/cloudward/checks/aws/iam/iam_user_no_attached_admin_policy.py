@@ -28,7 +28,7 @@ meta = CheckMeta(
         "Reads the user's AttachedManagedPolicies (GetAccountAuthorizationDetails). Fails when the "
         "AWS-managed AdministratorAccess policy (arn:<partition>:iam::aws:policy/AdministratorAccess, any "
         "partition) is attached to the user directly. Policies attached through groups, inline policies "
-        "and customer-managed policies granting \"*\" on \"*\" are not judged here (see "
+        'and customer-managed policies granting "*" on "*" are not judged here (see '
         "iam_inline_policy_no_full_admin and iam_policy_no_full_admin)."
     ),
     risk=(
@@ -42,10 +42,7 @@ meta = CheckMeta(
             "Permissions tab: select AdministratorAccess and choose Remove.",
             "Grant the least privileges needed instead, or let the user assume an admin role with MFA.",
         ),
-        cli=(
-            "aws iam detach-user-policy --user-name USER "
-            "--policy-arn arn:aws:iam::aws:policy/AdministratorAccess"
-        ),
+        cli=("aws iam detach-user-policy --user-name USER --policy-arn arn:aws:iam::aws:policy/AdministratorAccess"),
         terraform=(
             "# Remove the attachment; grant admin through an assumable role instead.\n"
             'resource "aws_iam_role_policy_attachment" "admin" {\n'
@@ -69,6 +66,4 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     admin = [arn for arn in arns if arn.endswith(ADMIN_POLICY_SUFFIX)]
     if admin:
         return CheckResult.failed(f"{', '.join(admin)} is attached directly to the user")
-    return CheckResult.passed(
-        f"AdministratorAccess is not attached directly (managed policies attached: {len(arns)})"
-    )
+    return CheckResult.passed(f"AdministratorAccess is not attached directly (managed policies attached: {len(arns)})")

@@ -44,12 +44,7 @@ meta = CheckMeta(
             "Select 'Automatically rotate this KMS key every year' (or choose a rotation period) and save.",
         ),
         cli="aws kms enable-key-rotation --key-id KEY_ID",
-        terraform=(
-            'resource "aws_kms_key" "this" {\n'
-            "  # ...\n"
-            "  enable_key_rotation = true\n"
-            "}"
-        ),
+        terraform=('resource "aws_kms_key" "this" {\n  # ...\n  enable_key_rotation = true\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",

@@ -46,15 +46,9 @@ meta = CheckMeta(
             "Choose Continue, apply immediately, and save.",
         ),
         cli=(
-            "aws rds modify-db-instance --db-instance-identifier DB_ID --backup-retention-period 7 "
-            "--apply-immediately"
+            "aws rds modify-db-instance --db-instance-identifier DB_ID --backup-retention-period 7 --apply-immediately"
         ),
-        terraform=(
-            'resource "aws_db_instance" "this" {\n'
-            "  # ...\n"
-            "  backup_retention_period = 7\n"
-            "}"
-        ),
+        terraform=('resource "aws_db_instance" "this" {\n  # ...\n  backup_retention_period = 7\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
@@ -68,9 +62,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     configuration = resource.configuration or {}
     cluster = configuration.get("DBClusterIdentifier")
     if cluster:
-        return CheckResult.not_applicable(
-            f"member of DB cluster {cluster}: backup retention is set on the cluster"
-        )
+        return CheckResult.not_applicable(f"member of DB cluster {cluster}: backup retention is set on the cluster")
     source = configuration.get("ReadReplicaSourceDBInstanceIdentifier") or configuration.get(
         "ReadReplicaSourceDBClusterIdentifier"
     )
@@ -83,7 +75,6 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
         return CheckResult.failed("BackupRetentionPeriod=0: automated backups are off")
     if days < MINIMUM_RETENTION_DAYS:
         return CheckResult.failed(
-            f"BackupRetentionPeriod={days} day{'s' if days > 1 else ''}, "
-            f"below the {MINIMUM_RETENTION_DAYS}-day minimum"
+            f"BackupRetentionPeriod={days} day{'s' if days > 1 else ''}, below the {MINIMUM_RETENTION_DAYS}-day minimum"
         )
     return CheckResult.passed(f"BackupRetentionPeriod={days} days")

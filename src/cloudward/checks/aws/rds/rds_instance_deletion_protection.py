@@ -38,16 +38,8 @@ meta = CheckMeta(
             "Under Additional configuration select 'Enable deletion protection'.",
             "Choose Continue, apply immediately, and save.",
         ),
-        cli=(
-            "aws rds modify-db-instance --db-instance-identifier DB_ID --deletion-protection "
-            "--apply-immediately"
-        ),
-        terraform=(
-            'resource "aws_db_instance" "this" {\n'
-            "  # ...\n"
-            "  deletion_protection = true\n"
-            "}"
-        ),
+        cli=("aws rds modify-db-instance --db-instance-identifier DB_ID --deletion-protection --apply-immediately"),
+        terraform=('resource "aws_db_instance" "this" {\n  # ...\n  deletion_protection = true\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html#USER_DeletionProtection",
@@ -61,9 +53,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     configuration = resource.configuration or {}
     cluster = configuration.get("DBClusterIdentifier")
     if cluster:
-        return CheckResult.not_applicable(
-            f"member of DB cluster {cluster}: deletion protection is set on the cluster"
-        )
+        return CheckResult.not_applicable(f"member of DB cluster {cluster}: deletion protection is set on the cluster")
     if "DeletionProtection" not in configuration:
         raise UnknownAttributeError("DeletionProtection", "absent from DescribeDBInstances output")
     if configuration["DeletionProtection"] is True:

@@ -40,16 +40,8 @@ meta = CheckMeta(
             "Under Connectivity > Additional configuration choose 'Not publicly accessible'.",
             "Choose Continue, apply immediately (or in the next maintenance window), and save.",
         ),
-        cli=(
-            "aws rds modify-db-instance --db-instance-identifier DB_ID --no-publicly-accessible "
-            "--apply-immediately"
-        ),
-        terraform=(
-            'resource "aws_db_instance" "this" {\n'
-            "  # ...\n"
-            "  publicly_accessible = false\n"
-            "}"
-        ),
+        cli=("aws rds modify-db-instance --db-instance-identifier DB_ID --no-publicly-accessible --apply-immediately"),
+        terraform=('resource "aws_db_instance" "this" {\n  # ...\n  publicly_accessible = false\n}'),
     ),
     references=(
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding",

@@ -36,8 +36,7 @@ meta = CheckMeta(
     remediation=Remediation(
         summary="Encryption cannot be turned on in place: restore an encrypted copy and switch over.",
         console=(
-            "Open the RDS console, choose the instance, and take a manual snapshot "
-            "(Actions > Take snapshot).",
+            "Open the RDS console, choose the instance, and take a manual snapshot (Actions > Take snapshot).",
             "Choose Snapshots, select the snapshot, Actions > Copy snapshot, and select 'Enable encryption' "
             "with a KMS key.",
             "Restore the encrypted snapshot to a new instance, move clients to it, then delete the old one.",

@@ -182,7 +182,6 @@ def restricting_conditions(condition: Any) -> list[str]:
     return found
 
 
-
 NEGATED_OPERATORS = frozenset(
     (
         "StringNotEquals",
@@ -239,6 +238,4 @@ def deny_covers(deny: Statement, allow: Statement) -> bool:
             return False
     return _patterns_cover(
         as_list(deny.body.get("Action")), as_list(allow.body.get("Action")), ignore_case=True
-    ) and _patterns_cover(
-        as_list(deny.body.get("Resource")), as_list(allow.body.get("Resource")), ignore_case=False
-    )
+    ) and _patterns_cover(as_list(deny.body.get("Resource")), as_list(allow.body.get("Resource")), ignore_case=False)

@@ -41,7 +41,7 @@ meta = CheckMeta(
         ),
         cli=(
             "aws s3api put-bucket-logging --bucket BUCKET --bucket-logging-status "
-            "'{\"LoggingEnabled\":{\"TargetBucket\":\"LOG_BUCKET\",\"TargetPrefix\":\"BUCKET/\"}}'"
+            '\'{"LoggingEnabled":{"TargetBucket":"LOG_BUCKET","TargetPrefix":"BUCKET/"}}\''
         ),
         terraform=(
             'resource "aws_s3_bucket_logging" "this" {\n'

@@ -45,8 +45,8 @@ meta = CheckMeta(
         ),
         cli=(
             "aws s3api put-bucket-encryption --bucket BUCKET --server-side-encryption-configuration "
-            "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\","
-            "\"KMSMasterKeyID\":\"KEY_ARN\"},\"BucketKeyEnabled\":true}]}'"
+            '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms",'
+            '"KMSMasterKeyID":"KEY_ARN"},"BucketKeyEnabled":true}]}\''
         ),
         terraform=(
             'resource "aws_s3_bucket_server_side_encryption_configuration" "this" {\n'

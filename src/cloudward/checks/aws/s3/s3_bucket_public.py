@@ -42,7 +42,7 @@ meta = CheckMeta(
         "Fails when the bucket is public and Block Public Access does not neutralize it. "
         "Public through the ACL: a grant of any permission to the AllUsers or AuthenticatedUsers group "
         "(AuthenticatedUsers means any AWS account, not only yours). Public through the policy: an Allow "
-        "statement whose Principal is \"*\", {\"AWS\": \"*\"} or an AWS principal ARN with a wildcard "
+        'statement whose Principal is "*", {"AWS": "*"} or an AWS principal ARN with a wildcard '
         "account id (also inside a list), or an Allow with NotPrincipal, unless the statement carries a restricting "
         "Condition: a positive operator (StringEquals, StringLike, ArnEquals, ArnLike, IpAddress, "
         "optionally ForAnyValue:, never ...IfExists) on aws:SourceIp, aws:SourceVpc, aws:SourceVpce, "
@@ -70,7 +70,7 @@ meta = CheckMeta(
             "Open the S3 console and choose the bucket, then the Permissions tab.",
             "Block public access (bucket settings) > Edit > select 'Block all public access' > Save.",
             "Under Access control list (ACL), remove grants to 'Everyone' and 'Authenticated users group'.",
-            "Under Bucket policy, remove or restrict statements with Principal \"*\".",
+            'Under Bucket policy, remove or restrict statements with Principal "*".',
         ),
         cli=(
             "aws s3api put-public-access-block --bucket BUCKET --public-access-block-configuration "

@@ -55,9 +55,7 @@ meta = CheckMeta(
             "}"
         ),
     ),
-    references=(
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
-    ),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",),
     requires=("PublicAccessBlockConfiguration", "AWS::::Account.S3PublicAccessBlock"),
 )
 

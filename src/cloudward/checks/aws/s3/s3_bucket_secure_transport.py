@@ -31,11 +31,11 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Passes when the bucket policy has a Deny statement that applies to every plain-HTTP object "
-        "request: Principal \"*\" or {\"AWS\": \"*\"} (also inside a list, never NotPrincipal); a "
-        "Condition of Bool or BoolIfExists with aws:SecureTransport \"false\" and no other condition "
+        'request: Principal "*" or {"AWS": "*"} (also inside a list, never NotPrincipal); a '
+        'Condition of Bool or BoolIfExists with aws:SecureTransport "false" and no other condition '
         "clause (any further clause narrows the Deny); Action (or NotAction) covering both s3:GetObject "
-        "and s3:PutObject, e.g. \"s3:*\" or \"*\"; Resource (or NotResource) covering every object, "
-        "e.g. \"arn:aws:s3:::BUCKET/*\". An Allow conditioned on aws:SecureTransport=true does not count, "
+        'and s3:PutObject, e.g. "s3:*" or "*"; Resource (or NotResource) covering every object, '
+        'e.g. "arn:aws:s3:::BUCKET/*". An Allow conditioned on aws:SecureTransport=true does not count, '
         "since another Allow can still grant plain HTTP; neither does an s3:TlsVersion condition. A "
         "bucket without a policy fails. Prowler also accepts a Deny on s3:PutObject alone; this check "
         "requires reads to be covered as well."
@@ -48,14 +48,14 @@ meta = CheckMeta(
         summary="Add a bucket policy statement that denies s3:* when aws:SecureTransport is false.",
         console=(
             "Open the S3 console and choose the bucket, then the Permissions tab.",
-            "Bucket policy > Edit, and add a Deny statement for Principal \"*\", Action \"s3:*\", "
-            "Resource the bucket ARN and BUCKET_ARN/*, Condition Bool aws:SecureTransport \"false\".",
+            'Bucket policy > Edit, and add a Deny statement for Principal "*", Action "s3:*", '
+            'Resource the bucket ARN and BUCKET_ARN/*, Condition Bool aws:SecureTransport "false".',
         ),
         cli=(
-            "aws s3api put-bucket-policy --bucket BUCKET --policy '{\"Version\":\"2012-10-17\","
-            "\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":\"Deny\",\"Principal\":\"*\","
-            "\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::BUCKET\",\"arn:aws:s3:::BUCKET/*\"],"
-            "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}'  "
+            'aws s3api put-bucket-policy --bucket BUCKET --policy \'{"Version":"2012-10-17",'
+            '"Statement":[{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*",'
+            '"Action":"s3:*","Resource":["arn:aws:s3:::BUCKET","arn:aws:s3:::BUCKET/*"],'
+            '"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}\'  '
             "# merge with the existing policy first"
         ),
         terraform=(
@@ -104,7 +104,7 @@ def _conditions(statement: Statement) -> tuple[bool, list[str]]:
     insecure = False
     others: list[str] = []
     for operator, clauses in condition.items():
-        for key, value in (clauses.items() if isinstance(clauses, dict) else [("?", clauses)]):
+        for key, value in clauses.items() if isinstance(clauses, dict) else [("?", clauses)]:
             if operator in BOOL_OPERATORS and str(key).lower() == SECURE_TRANSPORT and _is_false(value):
                 insecure = True
             else:
@@ -146,7 +146,6 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
         near_misses.append(f"{statement.label} ({'; '.join(issues)})")
     if near_misses:
         return CheckResult.failed(
-            "the Deny on aws:SecureTransport=false does not apply to every object request: "
-            + ", ".join(near_misses)
+            "the Deny on aws:SecureTransport=false does not apply to every object request: " + ", ".join(near_misses)
         )
     return CheckResult.failed("the bucket policy has no Deny statement on Bool aws:SecureTransport=false")

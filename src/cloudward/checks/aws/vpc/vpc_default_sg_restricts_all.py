@@ -26,7 +26,7 @@ meta = CheckMeta(
     threat=Threat.MISCONFIGURATION,
     service_model=ServiceModel.IAAS,
     description=(
-        "Applies to security groups named \"default\" (one per VPC; other groups are NOT_APPLICABLE). "
+        'Applies to security groups named "default" (one per VPC; other groups are NOT_APPLICABLE). '
         "Passes when the group has no ingress rules (IpPermissions) and no egress rules "
         "(IpPermissionsEgress), as CIS AWS Foundations requires. AWS creates every default group with an "
         "all-traffic ingress rule from the group itself and an all-traffic egress rule to 0.0.0.0/0, so "
@@ -70,8 +70,7 @@ meta = CheckMeta(
 
 def _describe(direction: str, preposition: str, rules: list[Any]) -> list[str]:
     return [
-        f"{direction} {describe_rule(rule)} {preposition} {', '.join(sources(rule)) or 'no source'}"
-        for rule in rules
+        f"{direction} {describe_rule(rule)} {preposition} {', '.join(sources(rule)) or 'no source'}" for rule in rules
     ]
 
 
@@ -87,6 +86,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     egress = list(configuration["IpPermissionsEgress"] or [])
     rules = _describe("ingress", "from", ingress) + _describe("egress", "to", egress)
     if rules:
-        return CheckResult.failed(f"default group of {configuration.get('VpcId', 'its VPC')} has rules: "
-                                  + "; ".join(rules))
+        return CheckResult.failed(
+            f"default group of {configuration.get('VpcId', 'its VPC')} has rules: " + "; ".join(rules)
+        )
     return CheckResult.passed("default security group has no ingress and no egress rules")

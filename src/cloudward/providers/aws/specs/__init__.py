@@ -15,9 +15,7 @@ from cloudward.providers.aws.specs import (
 )
 
 ALL_SPECS: dict[str, ResourceSpec] = {
-    spec.type: spec
-    for module in (account, iam, s3, ec2, cloudtrail, kms, rds, lambda_)
-    for spec in module.SPECS
+    spec.type: spec for module in (account, iam, s3, ec2, cloudtrail, kms, rds, lambda_) for spec in module.SPECS
 }
 
 __all__ = ["ALL_SPECS"]

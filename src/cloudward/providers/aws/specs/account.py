@@ -31,9 +31,7 @@ SPECS = (
         arn=root_arn,
         name=lambda item: str(item["AccountId"]),
         supplements={
-            "AccountSummary": Call(
-                "get_account_summary", "iam:GetAccountSummary", select=lambda r: r["SummaryMap"]
-            ),
+            "AccountSummary": Call("get_account_summary", "iam:GetAccountSummary", select=lambda r: r["SummaryMap"]),
             "PasswordPolicy": Call(
                 "get_account_password_policy",
                 "iam:GetAccountPasswordPolicy",
