@@ -37,6 +37,7 @@ def _scope_ref(inventory: Inventory, resource_type: str, region: str, service: s
 def evaluate(checks: Iterable[Check], inventory: Inventory) -> Iterator[Finding]:
     """Yield one Finding per (check, resource), plus one ERROR per region whose listing failed."""
     seen = inventory.collected_at
+    refs: dict[str, ResourceRef] = {}  # one reference per resource, shared by every check's findings
     for check in checks:
         meta = check.meta
         for error in inventory.listing_errors(meta.resource_type):
@@ -49,5 +50,8 @@ def evaluate(checks: Iterable[Check], inventory: Inventory) -> Iterator[Finding]
                 seen,
             )
         for resource in inventory.of_type_unchecked(meta.resource_type):
+            ref = refs.get(resource.arn)
+            if ref is None:
+                ref = refs[resource.arn] = ResourceRef.of(resource)
             result = run_check(check, resource, inventory)
-            yield Finding(meta, ResourceRef.of(resource), result.status, result.reason, seen, seen)
+            yield Finding(meta, ref, result.status, result.reason, seen, seen)

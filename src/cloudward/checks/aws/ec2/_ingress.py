@@ -9,6 +9,7 @@ cover ``FromPort``-``ToPort``; other protocols have no ports.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -49,9 +50,10 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
     return f"{name} {low}" if low == high else f"{name} {low}-{high}"
 
 
-def _is_everywhere(cidr: Any) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _is_everywhere(cidr: str) -> bool:
     try:
-        return ipaddress.ip_network(str(cidr).strip(), strict=False).prefixlen == 0
+        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
     except ValueError:
         return False
 
