@@ -68,3 +68,11 @@ def test_broken_user_check_file_gives_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("import nonexistent_module_xyz\n")
     with pytest.raises(RegistryError, match=r"cannot import check file .*broken\.py"):
         default_registry([tmp_path])
+
+
+def test_docs_checks_md_is_generated_from_the_registry() -> None:
+    """docs/checks.md must match the code; regenerate with `cloudward checks docs > docs/checks.md`."""
+    from cloudward.checks.docs import catalogue_markdown
+
+    path = Path(__file__).parent.parent / "docs" / "checks.md"
+    assert path.read_text() == catalogue_markdown(default_registry())

@@ -23,6 +23,10 @@ class Layer(StrEnum):
     RESPONSE = "response"
 
 
+LAYER_ORDER = {layer: position for position, layer in enumerate(Layer)}
+"""Layers in the order the model gives them (identity first), for sorting."""
+
+
 class Threat(StrEnum):
     """The kind of breach a weakness leads to."""
 

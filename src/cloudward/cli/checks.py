@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from cloudward.checks.model import Layer, Severity
+from cloudward.checks.docs import catalogue_markdown, check_markdown
+from cloudward.checks.model import LAYER_ORDER, Layer, Severity
 from cloudward.checks.registry import default_registry
 from cloudward.cli.options import ChecksDirOption, ServicesOption, split_list
 
@@ -33,7 +34,7 @@ def list_checks(
     table = Table(title=f"{len(selected)} checks")
     for column in ("id", "severity", "layer", "service", "threat", "owner", "title"):
         table.add_column(column, overflow="fold")
-    for check in sorted(selected, key=lambda c: (c.meta.layer, -c.meta.severity.rank, c.meta.id)):
+    for check in sorted(selected, key=lambda c: (LAYER_ORDER[c.meta.layer], -c.meta.severity.rank, c.meta.id)):
         meta = check.meta
         table.add_row(
             meta.id,
@@ -54,40 +55,10 @@ def show_check(
 ) -> None:
     """One check: what it verifies, the risk, who owns it, and how to fix it three ways."""
     meta = default_registry(checks_dir or ()).get(check_id).meta
-    remediation = meta.remediation
-    console_steps = "\n".join(f"{n}. {step}" for n, step in enumerate(remediation.console, 1))
-    references = "\n".join(f"- {url}" for url in meta.references)
-    text = f"""# {meta.title}
-`{meta.id}` · severity **{meta.severity.value}** · layer **{meta.layer.value}** · threat **{meta.threat.value}**
+    console.print(Markdown(check_markdown(meta)))
 
-**Responsibility:** {meta.owner.value} ({meta.service_model.value.upper()} service `{meta.service}`),
-resource type `{meta.resource_type}`
 
-## What it checks
-{meta.description}
-
-## Risk
-{meta.risk}
-
-## Fix
-{remediation.summary}
-
-### Console
-{console_steps or "-"}
-
-### AWS CLI
-```
-{remediation.cli or "-"}
-```
-
-### Terraform
-```hcl
-{remediation.terraform or "-"}
-```
-
-## References
-{references or "-"}
-
-Collects: {", ".join(meta.requires) or "the resource listing only"}
-"""
-    console.print(Markdown(text))
+@app.command("docs")
+def docs(checks_dir: ChecksDirOption = None) -> None:
+    """Print the whole check catalogue as Markdown (how docs/checks.md is made)."""
+    typer.echo(catalogue_markdown(default_registry(checks_dir or ())), nl=False)
