@@ -30,7 +30,7 @@ def make_resource(raw: dict[str, Any], default_type: str | None = None) -> Resou
     return Resource(
         arn=raw.get("arn", f"arn:aws:test:{raw.get('region', 'us-east-1')}:{ACCOUNT_ID}:{resource_type}/{name}"),
         type=resource_type,
-        account_id=ACCOUNT_ID,
+        account_id=raw.get("account_id", ACCOUNT_ID),
         region=raw.get("region", "us-east-1"),
         name=name,
         tags=raw.get("tags", {}),

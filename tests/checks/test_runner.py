@@ -50,7 +50,16 @@ def test_failed_listing_yields_one_error_per_failed_region_and_results_for_the_r
         },
     )
     errors = [CollectionError("s3", "global", "AWS::S3::Bucket", "ListBuckets", "AccessDenied", "denied")]
-    findings = list(evaluate([PAB], _inventory([bucket], errors)))
+    account = Resource(
+        "arn:aws:iam::123456789012:root",
+        "AWS::::Account",
+        "123456789012",
+        "global",
+        "123456789012",
+        {},
+        {"configuration": {}, "supplementaryConfiguration": {"S3PublicAccessBlock": None}},
+    )
+    findings = list(evaluate([PAB], _inventory([bucket, account], errors)))
     assert {(f.resource.name, f.status) for f in findings} == {
         ("ok", Status.PASS),
         ("(all AWS::S3::Bucket)", Status.ERROR),
@@ -62,3 +71,20 @@ def test_failed_listing_yields_one_error_per_failed_region_and_results_for_the_r
 def test_supplement_errors_do_not_count_as_listing_errors() -> None:
     errors = [CollectionError("s3", "us-east-1", "AWS::S3::Bucket", "GetBucketAcl", "AccessDenied", "", "Acl", 3)]
     assert _inventory([], errors).listing_errors("AWS::S3::Bucket") == []
+
+
+def test_a_type_missing_from_the_inventory_is_one_error_per_check_not_silence() -> None:
+    inventory = _inventory([])
+    inventory.collected = {"AWS::EC2::VPC": frozenset()}  # a snapshot taken with other checks selected
+    findings = list(evaluate([PAB], inventory))
+    assert [(f.status, f.resource.type) for f in findings] == [(Status.ERROR, "AWS::S3::Bucket")]
+    assert "not collected" in findings[0].reason
+
+
+def test_two_errors_in_one_region_give_one_error_finding() -> None:
+    errors = [
+        CollectionError("s3", "global", "AWS::S3::Bucket", "ListBuckets", "AccessDenied", "denied"),
+        CollectionError("s3", "global", "AWS::S3::Bucket", "ListBuckets", "Throttling", "slow"),
+    ]
+    findings = list(evaluate([PAB], _inventory([], errors)))
+    assert len({f.uid for f in findings}) == len(findings) == 1

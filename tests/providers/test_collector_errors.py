@@ -58,7 +58,9 @@ def _set_auth_threshold(endpoint: str, value: str) -> str:
 @pytest.fixture(scope="module")
 def restricted_credentials(lab_endpoint: str) -> Iterator[StaticCredentials]:
     """A lab user allowed everything except two reads; removed again after the module."""
-    iam = Boto3Clients(endpoint_url=lab_endpoint, credentials=LAB_CREDENTIALS).client("iam", "us-east-1")
+    iam = Boto3Clients(endpoint_url=lab_endpoint, credentials=LAB_CREDENTIALS, read_only=False).client(
+        "iam", "us-east-1"
+    )
     policy = {
         "Version": "2012-10-17",
         "Statement": [

@@ -35,20 +35,25 @@ def _scope_ref(inventory: Inventory, resource_type: str, region: str, service: s
 
 
 def evaluate(checks: Iterable[Check], inventory: Inventory) -> Iterator[Finding]:
-    """Yield one Finding per (check, resource), plus one ERROR per region whose listing failed."""
+    """Yield one Finding per (check, resource), plus ERRORs for what could not be evaluated.
+
+    A region whose listing failed gives one ERROR per check of that type; a type the inventory did not
+    collect at all (a snapshot taken with other checks selected) gives one ERROR per check.
+    """
     seen = inventory.collected_at
     refs: dict[str, ResourceRef] = {}  # one reference per resource, shared by every check's findings
     for check in checks:
         meta = check.meta
-        for error in inventory.listing_errors(meta.resource_type):
-            yield Finding(
-                meta,
-                _scope_ref(inventory, meta.resource_type, error.region, error.service),
-                Status.ERROR,
-                f"could not list {meta.resource_type}: {error.reason}",
-                seen,
-                seen,
-            )
+        if inventory.collected is not None and meta.resource_type not in inventory.collected:
+            scope = _scope_ref(inventory, meta.resource_type, "global", meta.service)
+            reason = f"{meta.resource_type} was not collected in this inventory; collect again with this check selected"
+            yield Finding(meta, scope, Status.ERROR, reason, seen, seen)
+            continue
+        failed_regions = {error.region: error for error in inventory.listing_errors(meta.resource_type)}
+        for region, error in sorted(failed_regions.items()):
+            scope = _scope_ref(inventory, meta.resource_type, region, error.service)
+            reason = f"could not list {meta.resource_type}: {error.reason}"
+            yield Finding(meta, scope, Status.ERROR, reason, seen, seen)
         for resource in inventory.of_type_unchecked(meta.resource_type):
             ref = refs.get(resource.arn)
             if ref is None:

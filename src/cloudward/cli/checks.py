@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from cloudward.checks.docs import catalogue_markdown, check_markdown
@@ -54,6 +53,8 @@ def show_check(
     checks_dir: ChecksDirOption = None,
 ) -> None:
     """One check: what it verifies, the risk, who owns it, and how to fix it three ways."""
+    from rich.markdown import Markdown  # markdown-it is only needed here
+
     meta = default_registry(checks_dir or ()).get(check_id).meta
     console.print(Markdown(check_markdown(meta)))
 

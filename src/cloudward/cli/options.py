@@ -34,6 +34,10 @@ OutputDirOption = Annotated[
 FormatOption = Annotated[
     list[str] | None, typer.Option("--format", "-f", help="Report formats: ocsf, csv, html (default: all).")
 ]
+FailOnErrorOption = Annotated[
+    bool,
+    typer.Option("--fail-on-error", help="Exit with code 3 if any check could not be evaluated (ERROR)."),
+]
 FailOnOption = Annotated[
     Severity | None,
     typer.Option("--fail-on", help="Exit with code 1 if any FAIL has at least this severity.", case_sensitive=False),

@@ -11,10 +11,11 @@ import typer
 from rich.console import Console
 
 from cloudward.api import check_inventory, collect_inventory, scan_context, write_reports
-from cloudward.checks.model import Check, Severity
+from cloudward.checks.model import Check, Severity, Status
 from cloudward.cli.options import (
     ChecksDirOption,
     ChecksOption,
+    FailOnErrorOption,
     FailOnOption,
     FormatOption,
     OutputDirOption,
@@ -71,17 +72,22 @@ def _report(
     output_dir: Path,
     formats: Sequence[str] | None,
     fail_on: Severity | None,
+    fail_on_error: bool,
 ) -> None:
     context = scan_context(inventory, checks)
     print_summary(console, findings, context)
     written = write_reports(findings, context, output_dir, parse_formats(formats))
     for path in written.values():
         console.print(f"wrote {path}")
+    summary = Summary.of(findings)
     if fail_on is not None:
-        failing = Summary.of(findings).failures_at_or_above(fail_on)
+        failing = summary.failures_at_or_above(fail_on)
         if failing:
             console.print(f"[red]{failing} FAIL finding(s) at or above {fail_on.value}[/]")
             raise typer.Exit(1)
+    if fail_on_error and summary.total[Status.ERROR]:
+        console.print(f"[yellow]{summary.total[Status.ERROR]} check result(s) are ERROR: the scan is incomplete[/]")
+        raise typer.Exit(3)
 
 
 def scan(
@@ -96,6 +102,7 @@ def scan(
     output_dir: OutputDirOption = Path("cloudward-report"),
     report_format: FormatOption = None,
     fail_on: FailOnOption = None,
+    fail_on_error: FailOnErrorOption = False,
     save_snapshot: Annotated[
         Path | None, typer.Option("--save-snapshot", help="Also keep the collected inventory as a snapshot.")
     ] = None,
@@ -107,7 +114,15 @@ def scan(
     inventory, collected = _collect(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
     if save_snapshot is not None:
         console.print(f"wrote snapshot {write_snapshot(inventory, save_snapshot, collected)}")
-    _report(check_inventory(selected, inventory), inventory, len(selected), output_dir, report_format, fail_on)
+    _report(
+        check_inventory(selected, inventory),
+        inventory,
+        len(selected),
+        output_dir,
+        report_format,
+        fail_on,
+        fail_on_error,
+    )
 
 
 def collect(
@@ -138,9 +153,18 @@ def check(
     output_dir: OutputDirOption = Path("cloudward-report"),
     report_format: FormatOption = None,
     fail_on: FailOnOption = None,
+    fail_on_error: FailOnErrorOption = False,
 ) -> None:
     """Evaluate checks over a snapshot, offline (no credentials, no network)."""
     selected = choose_checks(checks, services, severity, checks_dir)
     parse_formats(report_format)
     inventory, _ = read_snapshot(snapshot)
-    _report(check_inventory(selected, inventory), inventory, len(selected), output_dir, report_format, fail_on)
+    _report(
+        check_inventory(selected, inventory),
+        inventory,
+        len(selected),
+        output_dir,
+        report_format,
+        fail_on,
+        fail_on_error,
+    )

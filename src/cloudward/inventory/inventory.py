@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -49,6 +49,8 @@ class Inventory:
     regions: tuple[str, ...]
     resources: list[Resource] = field(default_factory=list)
     errors: list[CollectionError] = field(default_factory=list)
+    collected: Mapping[str, frozenset[str]] | None = None
+    """Resource type -> supplements the collection read; None when unknown (then all are assumed)."""
     _by_type: dict[str, list[Resource]] = field(default_factory=dict, init=False, repr=False)
     _by_arn: dict[str, Resource] = field(default_factory=dict, init=False, repr=False)
 
@@ -99,8 +101,11 @@ class Inventory:
         """All resources of a type, optionally in one region.
 
         Raises:
-            UnknownAttributeError: the listing of that type failed, so the answer would be incomplete.
+            UnknownAttributeError: the listing of that type failed, or the type was not collected at all,
+                so the answer would be incomplete.
         """
+        if self.collected is not None and resource_type not in self.collected:
+            raise UnknownAttributeError(resource_type, "not collected in this inventory")
         errors = self.listing_errors(resource_type, region)
         if errors:
             raise UnknownAttributeError(resource_type, "; ".join(sorted({e.reason for e in errors})))

@@ -38,6 +38,16 @@ class Resource:
             raise UnknownAttributeError(CONFIGURATION, value.reason)
         return value
 
+    def require(self, key: str) -> Any:
+        """A field of the configuration that must be present; absent or Unknown raises UnknownAttributeError."""
+        configuration = self.configuration
+        if not isinstance(configuration, Mapping) or key not in configuration:
+            raise UnknownAttributeError(key, "absent from the resource's configuration")
+        value = configuration[key]
+        if isinstance(value, Unknown):
+            raise UnknownAttributeError(key, value.reason)
+        return value
+
     def supplement(self, name: str) -> Any:
         """Return a supplementary setting, raising :class:`UnknownAttributeError` if unreadable.
 

@@ -13,6 +13,7 @@ damages an earlier snapshot.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -20,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cloudward import __version__
@@ -35,17 +34,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 RESOURCES = "resources.parquet"
 
-_SCHEMA = pa.schema(
-    [
-        ("arn", pa.string()),
-        ("type", pa.string()),
-        ("account_id", pa.string()),
-        ("region", pa.string()),
-        ("name", pa.string()),
-        ("tags", pa.string()),
-        ("attrs", pa.string()),
-    ]
-)
+COLUMNS = ("arn", "type", "account_id", "region", "name", "tags", "attrs")
+"""The columns of resources.parquet, all strings; tags and attrs hold JSON."""
+# pyarrow is imported where a snapshot is read or written: it costs ~40 MB a scan without one never needs.
 
 
 class ManifestError(BaseModel):
@@ -89,7 +80,10 @@ def write_snapshot(inventory: Inventory, path: Path, collected: Mapping[str, fro
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        columns: dict[str, list[str]] = {name: [] for name in _SCHEMA.names}
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns: dict[str, list[str]] = {name: [] for name in COLUMNS}
         for resource in inventory:
             columns["arn"].append(resource.arn)
             columns["type"].append(resource.type)
@@ -98,7 +92,8 @@ def write_snapshot(inventory: Inventory, path: Path, collected: Mapping[str, fro
             columns["name"].append(resource.name)
             columns["tags"].append(dumps(dict(resource.tags)).decode())
             columns["attrs"].append(dumps(dict(resource.attrs)).decode())
-        pq.write_table(pa.table(columns, schema=_SCHEMA), staging / RESOURCES, compression="zstd")
+        schema = pa.schema([(name, pa.string()) for name in COLUMNS])
+        pq.write_table(pa.table(columns, schema=schema), staging / RESOURCES, compression="zstd")
         manifest = Manifest(
             format=FORMAT,
             format_version=FORMAT_VERSION,
@@ -117,7 +112,11 @@ def write_snapshot(inventory: Inventory, path: Path, collected: Mapping[str, fro
             backup = path.with_name(f".{path.name}.old")
             shutil.rmtree(backup, ignore_errors=True)
             path.rename(backup)
-            staging.rename(path)
+            try:
+                staging.rename(path)
+            except BaseException:
+                backup.rename(path)  # put the earlier snapshot back
+                raise
             shutil.rmtree(backup, ignore_errors=True)
         else:
             staging.rename(path)
@@ -128,16 +127,7 @@ def write_snapshot(inventory: Inventory, path: Path, collected: Mapping[str, fro
 
 
 def _error_fields(error: CollectionError) -> dict[str, object]:
-    return {
-        "service": error.service,
-        "region": error.region,
-        "resource_type": error.resource_type,
-        "operation": error.operation,
-        "code": error.code,
-        "message": error.message,
-        "supplement": error.supplement,
-        "count": error.count,
-    }
+    return dataclasses.asdict(error)
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -169,13 +159,16 @@ def read_manifest(path: Path) -> Manifest:
 
 def read_snapshot(path: Path) -> tuple[Inventory, Manifest]:
     """Load a snapshot as an Inventory (no credentials, no network)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     path = Path(path)
     manifest = read_manifest(path)
     try:
         table = pq.read_table(path / RESOURCES)
     except (OSError, pa.ArrowException) as exc:
         raise SnapshotError(f"{path / RESOURCES} is missing or corrupt: {exc}") from exc
-    missing = set(_SCHEMA.names) - set(table.column_names)
+    missing = set(COLUMNS) - set(table.column_names)
     if missing:
         raise SnapshotError(f"{path / RESOURCES} lacks column(s) {', '.join(sorted(missing))}")
     if table.num_rows != manifest.resource_count:
@@ -183,7 +176,7 @@ def read_snapshot(path: Path) -> tuple[Inventory, Manifest]:
             f"{path} is incomplete: the manifest lists {manifest.resource_count} resources, the table has "
             f"{table.num_rows}"
         )
-    columns = {name: table.column(name).to_pylist() for name in _SCHEMA.names}
+    columns = {name: table.column(name).to_pylist() for name in COLUMNS}
     try:
         resources = [
             Resource(
@@ -196,7 +189,7 @@ def read_snapshot(path: Path) -> tuple[Inventory, Manifest]:
                 attrs=loads(attrs),
             )
             for arn, type_name, account_id, region, name, tags, attrs in zip(
-                *(columns[name] for name in _SCHEMA.names), strict=True
+                *(columns[name] for name in COLUMNS), strict=True
             )
         ]
     except orjson.JSONDecodeError as exc:
@@ -207,5 +200,6 @@ def read_snapshot(path: Path) -> tuple[Inventory, Manifest]:
         regions=tuple(manifest.regions),
         resources=resources,
         errors=[CollectionError(**error.model_dump()) for error in manifest.errors],
+        collected={type_name: frozenset(names) for type_name, names in manifest.collected.items()},
     )
     return inventory, manifest

@@ -177,7 +177,9 @@ class _Seeder:
     """Creates the lab's resources; one instance per seeding."""
 
     def __init__(self, endpoint_url: str) -> None:
-        self.clients = Boto3Clients(endpoint_url=endpoint_url, credentials=LAB_CREDENTIALS, region=HOME, max_attempts=3)
+        self.clients = Boto3Clients(
+            endpoint_url=endpoint_url, credentials=LAB_CREDENTIALS, region=HOME, max_attempts=3, read_only=False
+        )
         self.counts: Counter[str] = Counter()
         self.kms: dict[str, str] = {}
         self.roles: dict[str, str] = {}

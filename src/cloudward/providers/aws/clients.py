@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,11 +16,30 @@ import boto3
 from botocore.config import Config
 
 from cloudward import __version__
+from cloudward.core.errors import CloudwardError
 
 CallHook = Callable[[str, str, str, Mapping[str, Any]], None]
 """Called before every API call with (service, region, operation name, parameters)."""
 
 DEFAULT_REGION = "us-east-1"
+
+
+READ_ONLY_PREFIXES = ("Get", "List", "Describe")
+READ_ONLY_EXCEPTIONS = frozenset({"GenerateCredentialReport"})  # writes nothing but a report AWS keeps
+
+
+class MutatingCallRefusedError(CloudwardError):
+    """A client made for scanning was asked to make a call that could change the account."""
+
+
+def is_read_only(operation: str) -> bool:
+    """True for the API operations a scan may make."""
+    return operation.startswith(READ_ONLY_PREFIXES) or operation in READ_ONLY_EXCEPTIONS
+
+
+def _refuse_mutating_call(model: Any, **_: Any) -> None:
+    if not is_read_only(str(model.name)):
+        raise MutatingCallRefusedError(f"refused {model.name}: cloudward scans are read-only")
 
 
 class ClientFactory(Protocol):
@@ -39,12 +58,17 @@ class StaticCredentials:
     """Explicit credentials (the lab's); otherwise the standard boto3 chain is used."""
 
     access_key_id: str
-    secret_access_key: str
-    session_token: str | None = None
+    secret_access_key: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
 
 
 class Boto3Clients:
-    """Clients from one boto3 Session, with adaptive retries and an optional custom endpoint."""
+    """Clients from one boto3 Session, with adaptive retries and an optional custom endpoint.
+
+    By default every client refuses any call that is not a read (Get*, List*, Describe*,
+    GenerateCredentialReport) before it is sent: a scan cannot change the account even through a bug.
+    Only the lab seeder opts out (``read_only=False``).
+    """
 
     def __init__(
         self,
@@ -54,6 +78,7 @@ class Boto3Clients:
         credentials: StaticCredentials | None = None,
         max_attempts: int = 8,
         max_pool_connections: int = 32,
+        read_only: bool = True,
     ) -> None:
         kwargs: dict[str, Any] = {}
         if profile:
@@ -78,6 +103,7 @@ class Boto3Clients:
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._hooks: list[CallHook] = []
+        self._read_only = read_only
 
     @property
     def home_region(self) -> str:
@@ -103,6 +129,8 @@ class Boto3Clients:
             created = self._session.client(
                 service, region_name=region, endpoint_url=self._endpoint_url, config=self._config
             )
+            if self._read_only:
+                created.meta.events.register("before-call", _refuse_mutating_call)
             # before-parameter-build fires once per API call (not per retry) with the caller's parameters
             created.meta.events.register("before-parameter-build", self._make_call_observer(service, region))
             if self._endpoint_url and service == "s3control":

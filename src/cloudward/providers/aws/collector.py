@@ -164,6 +164,12 @@ class AwsCollector:
         unknown_types = set(needs) - set(self._specs)
         if unknown_types:
             raise CollectionSetupError(f"no collector for resource type(s): {', '.join(sorted(unknown_types))}")
+        for type_name, supplements in needs.items():
+            unknown_supplements = supplements - set(self._specs[type_name].supplements)
+            if unknown_supplements:
+                raise CollectionSetupError(
+                    f"no collector for {type_name} supplement(s): {', '.join(sorted(unknown_supplements))}"
+                )
         started = datetime.now(UTC)
         account_id = self.identify()
         scan_regions = list(regions) if regions else self.enabled_regions()
@@ -176,7 +182,9 @@ class AwsCollector:
                     self._progress.planned(spec.service, region, 1)
                     tasks.submit(run.list_type, tasks, spec, region, needs[type_name])
             tasks.wait()
-        inventory = Inventory(account_id=account_id, collected_at=started, regions=tuple(scan_regions))
+        inventory = Inventory(
+            account_id=account_id, collected_at=started, regions=tuple(scan_regions), collected=dict(needs)
+        )
         inventory.add(run.resources())
         inventory.errors.extend(run.errors())
         return inventory
@@ -221,16 +229,15 @@ class _CollectionRun:
         return result
 
     def list_type(self, tasks: _Tasks, spec: ResourceSpec, region: str, supplements: frozenset[str]) -> None:
-        ctx = Context(self._account_id, region)
         try:
-            items = self._list_items(spec, region, ctx)
+            items = self._list_items(spec, region)
+            partials = [_Partial(spec, spec.redact(item) if spec.redact else item, region) for item in items]
         except Exception as exc:
-            assert spec.listing is not None
-            self._record(spec, spec.service, region, spec.listing.operation, _error_code(exc))
+            operation = spec.listing.operation if spec.listing else "synthesize"
+            self._record(spec, spec.service, region, operation, _error_code(exc))
             return
         finally:
             self._progress.done(spec.service, region)
-        partials = [_Partial(spec, spec.redact(item) if spec.redact else item, region) for item in items]
         with self._lock:
             self._partials.extend(partials)
         for partial in partials:
@@ -240,8 +247,8 @@ class _CollectionRun:
             else:
                 self._submit_supplements(tasks, partial, supplements)
 
-    def _list_items(self, spec: ResourceSpec, region: str, ctx: Context) -> list[Item]:
-        if spec.listing is None:
+    def _list_items(self, spec: ResourceSpec, region: str) -> list[Item]:
+        if spec.listing is None:  # the account and region pseudo-resources
             key = "AccountId" if spec.scope is Scope.GLOBAL else "RegionName"
             return [{key: self._account_id if spec.scope is Scope.GLOBAL else region}]
         pages = self._paginate(spec.service, region, spec.listing.operation, spec.listing.params)
@@ -272,6 +279,19 @@ class _CollectionRun:
             self._progress.planned(call.service or partial.spec.service, partial.region, 1)
             tasks.submit(self._read_supplement, partial, name)
 
+    def _bulk_mapping(self, service: str, region: str, call: Call, params: dict[str, Any]) -> dict[str, Any]:
+        """A Bulk call's key -> value mapping over every page (lists under one key are concatenated)."""
+        if call.custom is not None:
+            return dict(call.select(self._invoke(service, region, call, params)))
+        merged: dict[str, Any] = {}
+        for page in self._paginate(service, region, call.operation, params):
+            for key, value in call.select(page).items():
+                if isinstance(value, list) and isinstance(merged.get(key), list):
+                    merged[key] = merged[key] + value
+                else:
+                    merged[key] = value
+        return merged
+
     def _read_supplement(self, partial: _Partial, name: str) -> None:
         spec = partial.spec
         supplement = spec.supplements[name]
@@ -281,8 +301,8 @@ class _CollectionRun:
         try:
             if isinstance(supplement, Bulk):
                 mapping = self._cache.get(
-                    ("bulk", service, partial.region, call.operation),
-                    lambda: call.select(self._invoke(service, partial.region, call, call.params(partial.item, ctx))),
+                    ("bulk", service, partial.region, call.operation, id(call)),
+                    lambda: self._bulk_mapping(service, partial.region, call, call.params(partial.item, ctx)),
                 )
                 value = mapping.get(supplement.key(partial.item, ctx), supplement.missing)
                 if isinstance(value, Unknown):  # the bulk answer lacks this resource: say so in the errors too

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloudward.checks.aws.ec2._instance import GONE_STATES
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -12,8 +13,6 @@ from cloudward.checks.model import (
     Threat,
 )
 from cloudward.inventory import Inventory, Resource, UnknownAttributeError
-
-GONE_STATES = ("shutting-down", "terminated")
 
 meta = CheckMeta(
     id="ec2_instance_imdsv2_required",

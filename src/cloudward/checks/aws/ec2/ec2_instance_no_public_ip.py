@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cloudward.checks.aws.ec2._instance import GONE_STATES
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -15,7 +16,6 @@ from cloudward.checks.model import (
 )
 from cloudward.inventory import Inventory, Resource, UnknownAttributeError
 
-GONE_STATES = ("shutting-down", "terminated")
 STOPPED_STATES = ("stopping", "stopped")
 
 meta = CheckMeta(

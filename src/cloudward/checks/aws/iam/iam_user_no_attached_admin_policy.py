@@ -60,8 +60,7 @@ meta = CheckMeta(
 
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming the AdministratorAccess ARN when it is attached to the user."""
-    configuration = resource.configuration or {}
-    attached = [item for item in configuration.get("AttachedManagedPolicies") or [] if isinstance(item, dict)]
+    attached = [item for item in resource.require("AttachedManagedPolicies") or [] if isinstance(item, dict)]
     arns = [str(item.get("PolicyArn", "")) for item in attached]
     admin = [arn for arn in arns if arn.endswith(ADMIN_POLICY_SUFFIX)]
     if admin:

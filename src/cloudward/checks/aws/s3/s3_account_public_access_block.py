@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloudward.checks.aws.s3._block import PUBLIC_ACCESS_BLOCK_FLAGS
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -12,8 +13,6 @@ from cloudward.checks.model import (
     Threat,
 )
 from cloudward.inventory import Inventory, Resource
-
-FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 meta = CheckMeta(
     id="s3_account_public_access_block",
@@ -66,7 +65,7 @@ meta = CheckMeta(
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming each account-level flag that is false."""
     configuration = resource.supplement("S3PublicAccessBlock") or {}
-    missing = [flag for flag in FLAGS if not configuration.get(flag)]
+    missing = [flag for flag in PUBLIC_ACCESS_BLOCK_FLAGS if not configuration.get(flag)]
     if missing:
         return CheckResult.failed("account level: " + ", ".join(f"{flag}=false" for flag in missing))
     return CheckResult.passed("all four account-level Block Public Access flags are true")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloudward.checks.aws.s3._block import PUBLIC_ACCESS_BLOCK_FLAGS, account_public_access_block
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -12,8 +13,6 @@ from cloudward.checks.model import (
     Threat,
 )
 from cloudward.inventory import Inventory, Resource
-
-FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 meta = CheckMeta(
     id="s3_bucket_public_access_block",
@@ -28,7 +27,9 @@ meta = CheckMeta(
         "Passes when the bucket's own Block Public Access configuration sets all four flags "
         "(BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets) to true, or when "
         "the account-level configuration does. A flag set at either level counts, as S3 applies the "
-        "more restrictive of the two. A bucket with no configuration has all four flags false."
+        "more restrictive of the two. A bucket with no configuration has all four flags false. When the "
+        "account blocks everything, the bucket's own setting is not needed. The account is the bucket's own "
+        "account; if it is not in the inventory the result is ERROR."
     ),
     risk=(
         "Without Block Public Access a single ACL grant or policy statement can expose every object in "
@@ -62,11 +63,11 @@ meta = CheckMeta(
 
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming each flag that is false at both bucket and account level."""
+    account = account_public_access_block(resource, inventory)
+    if all(account.get(flag) for flag in PUBLIC_ACCESS_BLOCK_FLAGS):
+        return CheckResult.passed("all four Block Public Access flags are true at account level")
     bucket = resource.supplement("PublicAccessBlockConfiguration") or {}
-    accounts = inventory.of_type("AWS::::Account")
-    account = accounts[0].supplement("S3PublicAccessBlock") if accounts else {}
-    account = account or {}
-    missing = [flag for flag in FLAGS if not bucket.get(flag) and not account.get(flag)]
+    missing = [flag for flag in PUBLIC_ACCESS_BLOCK_FLAGS if not bucket.get(flag) and not account.get(flag)]
     if missing:
         return CheckResult.failed(", ".join(f"{flag}=false" for flag in missing))
     return CheckResult.passed("all four Block Public Access flags are true (bucket or account level)")

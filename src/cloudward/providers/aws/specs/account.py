@@ -5,16 +5,10 @@ from __future__ import annotations
 from cloudward.inventory import Unknown
 from cloudward.providers.aws.spec import Bulk, Call, Context, Item, ResourceSpec, Scope
 from cloudward.providers.aws.specs.iam import CREDENTIAL_REPORT
+from cloudward.providers.aws.specs.s3 import NO_PUBLIC_ACCESS_BLOCK
 
 ACCOUNT = "AWS::::Account"
 REGION = "AWS::::Region"
-
-_NO_PUBLIC_ACCESS_BLOCK = {
-    "BlockPublicAcls": False,
-    "IgnorePublicAcls": False,
-    "BlockPublicPolicy": False,
-    "RestrictPublicBuckets": False,
-}
 
 
 def root_arn(item: Item, ctx: Context) -> str:
@@ -49,7 +43,7 @@ SPECS = (
                 service="s3control",
                 params=lambda item, ctx: {"AccountId": ctx.account_id},
                 select=lambda r: r["PublicAccessBlockConfiguration"],
-                not_configured={"NoSuchPublicAccessBlockConfiguration": _NO_PUBLIC_ACCESS_BLOCK},
+                not_configured={"NoSuchPublicAccessBlockConfiguration": NO_PUBLIC_ACCESS_BLOCK},
             ),
         },
     ),

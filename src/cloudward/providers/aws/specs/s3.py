@@ -7,12 +7,11 @@ from typing import Any
 
 from cloudward.providers.aws.spec import Call, Listing, ResourceSpec, Response, Scope
 
-NO_PUBLIC_ACCESS_BLOCK = {
-    "BlockPublicAcls": False,
-    "IgnorePublicAcls": False,
-    "BlockPublicPolicy": False,
-    "RestrictPublicBuckets": False,
-}
+PUBLIC_ACCESS_BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+"""The four S3 Block Public Access flags, at bucket and at account level."""
+
+NO_PUBLIC_ACCESS_BLOCK = dict.fromkeys(PUBLIC_ACCESS_BLOCK_FLAGS, False)
+"""What "no Block Public Access configuration" means: every flag off."""
 
 
 def bucket_region(response: Response) -> str:
