@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -14,21 +11,27 @@ from cloudward.checks.model import (
     Severity,
     Threat,
 )
+from cloudward.iam.statements import (
+    Statement,
+    as_list,
+    clauses,
+    describe_actions,
+    pinned,
+    public_principal,
+    statement_label,
+    statements,
+)
 from cloudward.inventory import Inventory, Resource
 
-# Condition keys that tie a grant to a known caller (lower-cased; IAM keys are case-insensitive).
-RESTRICTING_KEYS = frozenset(
-    {
-        "aws:sourceaccount",
-        "aws:sourcearn",
-        "aws:sourceowner",
-        "aws:principalorgid",
-        "aws:principalaccount",
-        "aws:principalarn",
-    }
+# Condition keys that tie a grant to a known caller (compared case-insensitively).
+RESTRICTING_KEYS = (
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
 )
-# Operators that only match when the key is present and equal to / like the given values.
-MATCHING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 
 meta = CheckMeta(
     id="awslambda_function_not_public",
@@ -41,15 +44,19 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Fails when the function's resource-based policy has an Allow statement whose principal is "
-        'everyone (Principal "*", {"AWS": "*"} or any principal list containing "*", or a NotPrincipal) '
-        "and that is not narrowed by a condition on aws:SourceAccount, aws:SourceArn, aws:SourceOwner, "
-        "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn. A narrowing condition must use a "
-        "matching operator (StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals, ArnLike, optionally "
-        "ForAnyValue:), not an ...IfExists or ForAllValues: form, and a value other than a bare wildcard; "
-        "partially wildcarded values are taken at face value. lambda:FunctionUrlAuthType does not narrow: "
-        "the statement Lambda adds for a function URL with AuthType=NONE (lambda:InvokeFunctionUrl to "
-        '"*") is public, and with AuthType=AWS_IAM it still admits every AWS account. Deny statements are '
-        "not weighed. Any action counts. No policy passes; grants to named accounts or services pass."
+        'everyone (Principal "*", ["*"], {"AWS": "*"}, "*" under any principal type or inside a list, an '
+        "AWS principal ARN with a wildcard account id such as arn:aws:iam::*:root, or a NotPrincipal) and "
+        "that is not narrowed by a condition on aws:SourceAccount, aws:SourceArn, aws:SourceOwner, "
+        "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn. One strict rule decides: "
+        "StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals or ArnLike (operator names "
+        "case-insensitive, optionally ForAnyValue:, never ForAllValues: or ...IfExists), with at least one "
+        "value and no value empty or containing * or ? anywhere or a policy variable, so a partially "
+        'wildcarded value such as aws:SourceArn "arn:*" or aws:PrincipalArn "arn:aws:iam::*:*" does not '
+        "narrow. lambda:FunctionUrlAuthType does not narrow: the statement Lambda adds for a function URL "
+        'with AuthType=NONE (lambda:InvokeFunctionUrl to "*") is public, and with AuthType=AWS_IAM it '
+        "still admits every AWS account. Deny statements are not weighed. Any action counts. No policy "
+        "passes; grants to named accounts or services pass. A policy without a Statement, or whose "
+        "statements, principals or conditions have an unexpected shape, is ERROR, never read as empty."
     ),
     risk=(
         "A public grant lets anyone, or any AWS account, invoke the function or read its configuration: "
@@ -89,56 +96,11 @@ meta = CheckMeta(
 )
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _public_principal(statement: dict[str, Any]) -> str | None:
-    """How the statement names everyone as principal, or None."""
-    if "NotPrincipal" in statement:
-        return "NotPrincipal (everyone except the listed principals)"
-    principal = statement.get("Principal")
-    if principal == "*":
-        return 'Principal "*"'
-    if isinstance(principal, dict):
-        for key, value in principal.items():
-            if "*" in _as_list(value):
-                return f'Principal {{"{key}": "*"}}'
-    return None
-
-
-def _narrowing_condition(statement: dict[str, Any]) -> str | None:
-    """The first condition that ties the grant to a known caller, as text, or None."""
-    condition = statement.get("Condition") or {}
-    if not isinstance(condition, dict):
-        return None
-    for operator, clauses in condition.items():
-        lowered = str(operator).lower()
-        if not isinstance(clauses, dict) or lowered.endswith("ifexists"):
-            continue
-        if lowered.startswith("forallvalues:"):
-            continue
-        if lowered.removeprefix("foranyvalue:") not in MATCHING_OPERATORS:
-            continue
-        for key, values in clauses.items():
-            concrete = [str(v) for v in _as_list(values) if str(v).strip("*?")]
-            if str(key).lower() in RESTRICTING_KEYS and concrete and len(concrete) == len(_as_list(values)):
-                return f"{operator} {key}={','.join(concrete)}"
-    return None
-
-
-def _url_auth_none(statement: dict[str, Any]) -> bool:
-    condition = statement.get("Condition") or {}
-    if not isinstance(condition, dict):
-        return False
-    for clauses in condition.values():
-        if isinstance(clauses, dict):
-            for key, values in clauses.items():
-                if str(key).lower() == "lambda:functionurlauthtype" and "NONE" in _as_list(values):
-                    return True
-    return False
+def _url_auth_none(statement: Statement) -> bool:
+    return any(
+        clause.key.lower() == "lambda:functionurlauthtype" and "NONE" in as_list(clause.values)
+        for clause in clauses(statement.get("Condition"))
+    )
 
 
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
@@ -146,27 +108,19 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     policy = resource.supplement("Policy")
     if policy is None:
         return CheckResult.passed("no resource-based policy")
-    if isinstance(policy, str):
-        policy = json.loads(policy)
-    statements = [s for s in _as_list(policy.get("Statement")) if isinstance(s, dict)]
+    found = statements(policy, "Policy")
     public: list[str] = []
     narrowed: list[str] = []
-    for index, statement in enumerate(statements):
-        if statement.get("Effect") != "Allow":
-            continue
-        principal = _public_principal(statement)
+    for index, statement in enumerate(found):
+        principal = public_principal(statement)
         if principal is None:
             continue
-        sid = statement.get("Sid") or f"#{index}"
-        narrowing = _narrowing_condition(statement)
+        label = statement_label(statement, index)
+        narrowing = pinned(statement.get("Condition"), RESTRICTING_KEYS)
         if narrowing:
-            narrowed.append(f"{sid} ({narrowing})")
+            narrowed.append(f"{label} ({', '.join(narrowing)})")
             continue
-        actions = ", ".join(str(a) for a in _as_list(statement.get("Action") or statement.get("NotAction")))
-        if "NotAction" in statement and "Action" not in statement:
-            actions = f"all actions except {actions}"
-        detail = f"statement {sid}: {principal} allowed {actions or '(no action)'}"
-        detail += " with no source or org condition"
+        detail = f"{label}: {principal} allowed {describe_actions(statement)} with no source or org condition"
         if _url_auth_none(statement):
             detail += " (function URL with AuthType=NONE)"
         public.append(detail)
@@ -174,4 +128,4 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
         return CheckResult.failed("; ".join(public))
     if narrowed:
         return CheckResult.passed(f"wildcard principals narrowed by conditions: {'; '.join(narrowed)}")
-    return CheckResult.passed(f"{len(statements)} statement(s), none grants access to everyone")
+    return CheckResult.passed(f"{len(found)} statement(s), none grants access to everyone")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudward.checks.aws.iam._policy import document, full_admin_statements
+from cloudward.checks.aws.iam._policy import full_admin_statements
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -92,7 +92,7 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     configuration = resource.configuration or {}
     version = _default_version(configuration)
     version_id = version.get("VersionId", "default")
-    found = full_admin_statements(document(version.get("Document"), f"policy version {version_id}"))
+    found = full_admin_statements(version.get("Document"), f"policy version {version_id}")
     if not found:
         return CheckResult.passed(f'default version {version_id} allows no "*" action on "*"')
     attached = configuration.get("AttachmentCount")

@@ -2,16 +2,6 @@
 
 from __future__ import annotations
 
-from cloudward.checks.aws.iam._policy import (
-    ANY_ACCOUNT,
-    aws_principals,
-    document,
-    is_allow,
-    label,
-    principal_account,
-    restricted_keys,
-    statements,
-)
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -21,9 +11,17 @@ from cloudward.checks.model import (
     Severity,
     Threat,
 )
+from cloudward.iam.statements import (
+    ANY_ACCOUNT,
+    pinned,
+    principal_account,
+    principals,
+    statement_label,
+    statements,
+)
 from cloudward.inventory import Inventory, Resource
 
-EXTERNAL_ID = frozenset({"sts:externalid"})
+EXTERNAL_ID = ("sts:ExternalId",)
 
 meta = CheckMeta(
     id="iam_role_cross_account_trust_requires_external_id",
@@ -37,12 +35,16 @@ meta = CheckMeta(
     description=(
         "Reads the role's trust policy (AssumeRolePolicyDocument). An Allow statement trusts another "
         "account when one of its AWS principals (a 12-digit id or an ARN) belongs to an account other "
-        'than the role\'s, or is "*" (any account). Each such statement fails unless its Condition pins '
-        "sts:ExternalId with StringEquals, StringEqualsIgnoreCase or StringLike (no ForAnyValue:/"
-        "ForAllValues: prefix, no IfExists suffix) to values without wildcards. This applies to every "
-        "other account, including accounts of your own organization; suppress those deliberately. "
-        "Roles trusting only service or federated principals, or only their own account, are not "
-        "applicable; principals shown as unique ids (deleted principals) are ignored."
+        'than the role\'s, or is "*", ["*"], an ARN with a wildcard account id such as arn:aws:iam::*:root, '
+        "or the statement uses NotPrincipal (any account). Each such statement fails unless its Condition "
+        "pins sts:ExternalId under one strict rule: StringEquals, StringEqualsIgnoreCase, StringLike, "
+        "ArnEquals or ArnLike (operator names case-insensitive, optionally ForAnyValue:; never "
+        "ForAllValues: or ...IfExists), with at least one value and no value empty or containing * or ? "
+        "or a policy variable. This applies to every other account, including accounts of your own "
+        "organization; suppress those deliberately. Roles trusting only service or federated principals, "
+        "or only their own account, are not applicable; principals shown as unique ids (deleted "
+        "principals) are ignored. A trust policy that is missing, has no Statement, or whose statements, "
+        "principals or conditions have an unexpected shape, is ERROR."
     ),
     risk=(
         "Without an external ID a third party that assumes roles on behalf of many customers can be "
@@ -82,26 +84,30 @@ meta = CheckMeta(
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming each statement trusting another account without an sts:ExternalId condition."""
     configuration = resource.configuration or {}
-    trust = document(configuration.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument")
     missing: list[str] = []
     protected: list[str] = []
-    for index, statement in enumerate(statements(trust)):
-        if not is_allow(statement):
+    trust = configuration.get("AssumeRolePolicyDocument")
+    for index, statement in enumerate(statements(trust, "AssumeRolePolicyDocument")):
+        if statement["Effect"] != "Allow":
             continue
         others = sorted(
             {
                 account
-                for account in map(principal_account, aws_principals(statement))
+                for account in map(principal_account, principals(statement))
                 if account is not None and account != resource.account_id
             }
         )
+        if "NotPrincipal" in statement:
+            others = [ANY_ACCOUNT]
         if not others:
             continue
+        label = statement_label(statement, index)
         accounts = ", ".join("any account (*)" if account == ANY_ACCOUNT else account for account in others)
-        if restricted_keys(statement, EXTERNAL_ID):
-            protected.append(f"{label(statement, index)} trusts {accounts} with sts:ExternalId")
+        conditions = pinned(statement.get("Condition"), EXTERNAL_ID)
+        if conditions:
+            protected.append(f"{label} trusts {accounts} with {', '.join(conditions)}")
         else:
-            missing.append(f"{label(statement, index)} trusts {accounts} without an sts:ExternalId condition")
+            missing.append(f"{label} trusts {accounts} without an sts:ExternalId condition")
     if missing:
         return CheckResult.failed("; ".join(missing))
     if protected:

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from cloudward.checks.aws.iam._policy import (
-    document,
-    has_wildcard_principal,
-    label,
-    restricted_keys,
-    statements,
-)
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -18,10 +11,11 @@ from cloudward.checks.model import (
     Severity,
     Threat,
 )
+from cloudward.iam.statements import pinned, public_principal, statement_label, statements
 from cloudward.inventory import Inventory, Resource
 
-# Lower-case: condition keys are case-insensitive.
-LIMITING_KEYS = frozenset({"aws:principalaccount", "aws:principalorgid", "aws:sourceaccount", "sts:externalid"})
+# Condition keys that tie the caller to known accounts (compared case-insensitively).
+LIMITING_KEYS = ("aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:SourceAccount", "sts:ExternalId")
 
 meta = CheckMeta(
     id="iam_role_trust_no_wildcard_principal",
@@ -34,13 +28,17 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Reads the role's trust policy (AssumeRolePolicyDocument). A statement with Effect Allow whose "
-        'Principal is "*" or {"AWS": "*"} (string, or "*" inside a list), or an Allow statement '
-        "using NotPrincipal, admits any AWS principal of any account. Such a statement fails unless its "
-        "Condition pins at least one of aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceAccount or "
-        "sts:ExternalId with StringEquals, StringEqualsIgnoreCase or StringLike (without a ForAnyValue:/"
-        "ForAllValues: prefix or an IfExists suffix, which also match when the key is absent) to values "
-        "containing no wildcard. Any other condition (source IP, MFA, tags, a wildcard value) does not "
-        "rescue it. Federated and service principals are not judged here."
+        'Principal is "*", ["*"] or {"AWS": "*"} (string, or "*" inside a list; also "*" under any '
+        "principal type), an AWS principal ARN with a wildcard account id such as arn:aws:iam::*:root, or "
+        "an Allow statement using NotPrincipal, admits any AWS principal of any account. Such a statement "
+        "fails unless its Condition pins at least one of aws:PrincipalAccount, aws:PrincipalOrgID, "
+        "aws:SourceAccount or sts:ExternalId under one strict rule: StringEquals, StringEqualsIgnoreCase, "
+        "StringLike, ArnEquals or ArnLike (operator names case-insensitive, optionally ForAnyValue:, which "
+        "does not match when the key is absent; never ForAllValues: or ...IfExists, which do), with at "
+        "least one value and no value empty or containing * or ? anywhere or a policy variable. Any other "
+        "condition (source IP, MFA, tags, a wildcard value) does not rescue it. Other Federated and "
+        "service principals are not judged here. A trust policy that is missing, has no Statement, or "
+        "whose statements, principals or conditions have an unexpected shape, is ERROR."
     ),
     risk=(
         "Anyone with an AWS account can call sts:AssumeRole on the role and act with its permissions; "
@@ -83,18 +81,19 @@ meta = CheckMeta(
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming each Allow statement open to any principal without an account-limiting condition."""
     configuration = resource.configuration or {}
-    trust = document(configuration.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument")
     open_statements: list[str] = []
     limited: list[str] = []
-    for index, statement in enumerate(statements(trust)):
-        if not has_wildcard_principal(statement):
+    trust = configuration.get("AssumeRolePolicyDocument")
+    for index, statement in enumerate(statements(trust, "AssumeRolePolicyDocument")):
+        principal = public_principal(statement)
+        if principal is None:
             continue
-        principal = "NotPrincipal" if "NotPrincipal" in statement else "Principal *"
-        keys = restricted_keys(statement, LIMITING_KEYS)
-        if keys:
-            limited.append(f"{label(statement, index)} ({principal}) limited by {', '.join(keys)}")
+        label = statement_label(statement, index)
+        conditions = pinned(statement.get("Condition"), LIMITING_KEYS)
+        if conditions:
+            limited.append(f"{label} ({principal}) limited by {', '.join(conditions)}")
         else:
-            open_statements.append(f"{label(statement, index)} allows {principal} with no account-limiting condition")
+            open_statements.append(f"{label} allows {principal} with no account-limiting condition")
     if open_statements:
         return CheckResult.failed("; ".join(open_statements))
     if limited:

@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudward.checks.aws.s3._policy import (
-    Statement,
-    deny_covers,
-    everyone,
-    negated_restrictions,
-    restricting_conditions,
-    statements,
-    wildcard_principals,
-)
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -22,12 +13,41 @@ from cloudward.checks.model import (
     Severity,
     Threat,
 )
+from cloudward.iam.statements import (
+    Statement,
+    applies_to_everyone,
+    covers_statement,
+    describe_actions,
+    negated_pins,
+    pinned,
+    pinned_network,
+    public_principal,
+    statement_label,
+    statements,
+)
 from cloudward.inventory import Inventory, Resource, UnknownAttributeError
 
 PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
 }
+# Condition keys whose fixed value ties a request to an organization, an account or a caller.
+PINNING_KEYS = (
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:userid",
+    "s3:DataAccessPointAccount",
+    "s3:DataAccessPointArn",
+)
+# What a Deny for everyone may negate to confine a public Allow: the keys above and the network keys.
+GUARD_KEYS = (*PINNING_KEYS, "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce")
 
 meta = CheckMeta(
     id="s3_bucket_public",
@@ -42,19 +62,28 @@ meta = CheckMeta(
         "Fails when the bucket is public and Block Public Access does not neutralize it. "
         "Public through the ACL: a grant of any permission to the AllUsers or AuthenticatedUsers group "
         "(AuthenticatedUsers means any AWS account, not only yours). Public through the policy: an Allow "
-        'statement whose Principal is "*", {"AWS": "*"} or an AWS principal ARN with a wildcard '
-        "account id (also inside a list), or an Allow with NotPrincipal, unless the statement carries a restricting "
-        "Condition: a positive operator (StringEquals, StringLike, ArnEquals, ArnLike, IpAddress, "
-        "optionally ForAnyValue:, never ...IfExists) on aws:SourceIp, aws:SourceVpc, aws:SourceVpce, "
-        "aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:PrincipalOrgID, "
-        "aws:PrincipalAccount, aws:PrincipalArn, aws:userid or s3:DataAccessPoint* with no wildcard value "
-        "and no /0 network. A public Allow is also not counted when a Deny statement for everyone, whose "
-        "Condition consists only of negated restrictions (StringNotEquals aws:SourceVpce, NotIpAddress "
-        "aws:SourceIp, ...), covers all of its actions and resources. Block Public Access: "
-        "IgnorePublicAcls=true (bucket or account) neutralizes public ACL grants and "
+        'statement whose Principal is "*" (also ["*"], or "*" under any principal type), {"AWS": "*"} or '
+        "an AWS principal ARN with a wildcard account id such as arn:aws:iam::*:root (also inside a list), "
+        "or an Allow with NotPrincipal, unless the statement carries a restricting Condition. One strict "
+        "rule decides: StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals or ArnLike (operator "
+        "names case-insensitive, optionally ForAnyValue:, never ForAllValues: or ...IfExists) on "
+        "aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:SourceOrgPaths, "
+        "aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:userid, "
+        "s3:DataAccessPointAccount or s3:DataAccessPointArn with every value concrete (no * or ? anywhere, "
+        'no policy variable, none empty, so "arn:aws:iam::*:*", "arn:*" or an org path ending in /* do not '
+        "restrict); IpAddress aws:SourceIp with every network /8 or narrower (IPv6: /32 or narrower, so "
+        "0.0.0.0/1 plus 128.0.0.0/1 does not restrict); or StringEquals aws:SourceVpc / aws:SourceVpce with "
+        "concrete values. A public Allow is also not counted when a Deny statement for everyone, whose "
+        "Condition consists only of negated restrictions (StringNotEquals, StringNotLike, ArnNotEquals... "
+        "optionally ...IfExists, with concrete values on the keys above, aws:SourceVpc or aws:SourceVpce, or "
+        "NotIpAddress aws:SourceIp with networks /8 or narrower), covers all of its actions and resources. "
+        "Block Public Access: IgnorePublicAcls=true (bucket or account) neutralizes public ACL grants and "
         "RestrictPublicBuckets=true (bucket or account) neutralizes public policies. BlockPublicAcls and "
-        "BlockPublicPolicy only refuse new public grants and never neutralize existing ones. Access points "
-        "and object ACLs are not evaluated."
+        "BlockPublicPolicy only refuse new public grants and never neutralize existing ones. The account "
+        "level is read from the AWS::::Account of the bucket's own account; when it was not collected the "
+        "result is ERROR. A bucket policy without a Statement, or whose statements, principals, actions or "
+        "conditions have an unexpected shape, is ERROR, never read as empty. Access points and object ACLs "
+        "are not evaluated."
     ),
     risk=(
         "Anyone on the internet (or any AWS customer, for AuthenticatedUsers) can list, read or, with "
@@ -112,48 +141,49 @@ def public_grants(acl: Any) -> list[str]:
     return found
 
 
-def _public_principal(statement: Statement) -> str | None:
-    if "NotPrincipal" in statement.body:
-        return "everyone except NotPrincipal"
-    wildcards = wildcard_principals(statement)
-    return ", ".join(wildcards) if wildcards else None
+def _restricting(statement: Statement) -> list[str]:
+    """The statement's conditions that confine it to a network, organization, account or caller."""
+    condition = statement.get("Condition")
+    return pinned(condition, PINNING_KEYS) + pinned_network(condition)
 
 
 def public_statements(policy: Any) -> tuple[list[str], list[str]]:
-    """Public Allow statements of a policy, and those a Deny or a Condition confines (for the reason)."""
+    """Public Allow statements of a policy, and those a Deny or a Condition confines (for the reason).
+
+    Raises:
+        UnknownAttributeError: the policy, or an element read here, has an unexpected shape.
+    """
     found: list[str] = []
     confined: list[str] = []
-    all_statements = statements(policy)
-    denies = [
-        (deny, negated_restrictions(deny.body.get("Condition")))
-        for deny in all_statements
-        if deny.effect == "Deny" and everyone(deny) and "NotPrincipal" not in deny.body
+    labelled = [(statement_label(item, index), item) for index, item in enumerate(statements(policy, "BucketPolicy"))]
+    guards = [
+        (label, deny, negated_pins(deny.get("Condition"), GUARD_KEYS))
+        for label, deny in labelled
+        if deny["Effect"] == "Deny" and applies_to_everyone(deny)
     ]
-    for statement in all_statements:
-        if statement.effect != "Allow":
-            continue
-        principal = _public_principal(statement)
+    for label, statement in labelled:
+        principal = public_principal(statement)
         if principal is None:
             continue
-        described = f"{statement.label} allows {statement.describe_actions()} to Principal {principal}"
-        conditions = restricting_conditions(statement.body.get("Condition"))
+        described = f"{label} allows {describe_actions(statement)} to {principal}"
+        conditions = _restricting(statement)
         if conditions:
             confined.append(f"{described} only under {', '.join(conditions)}")
             continue
-        guard = next((d for d, conds in denies if conds and deny_covers(d, statement)), None)
+        guard = next((g for g in guards if g[2] and covers_statement(g[1], statement)), None)
         if guard is not None:
-            guard_conditions = ", ".join(negated_restrictions(guard.body.get("Condition")))
-            confined.append(f"{described}, but {guard.label} denies it under {guard_conditions}")
+            confined.append(f"{described}, but {guard[0]} denies it under {', '.join(guard[2])}")
             continue
         found.append(described)
     return found, confined
 
 
 def _account_block(resource: Resource, inventory: Inventory) -> dict[str, Any]:
-    accounts = inventory.of_type("AWS::::Account")
-    mine = [account for account in accounts if account.account_id == resource.account_id] or accounts
+    mine = [account for account in inventory.of_type("AWS::::Account") if account.account_id == resource.account_id]
     if not mine:
-        raise UnknownAttributeError("AWS::::Account", "not collected (account-level Block Public Access)")
+        raise UnknownAttributeError(
+            "AWS::::Account", f"account {resource.account_id} not collected (account-level Block Public Access)"
+        )
     return dict(mine[0].supplement("S3PublicAccessBlock") or {})
 
 
@@ -169,7 +199,8 @@ def _neutralized_by(resource: Resource, inventory: Inventory, flag: str) -> str 
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming every public grant and statement that Block Public Access leaves in force."""
     grants = public_grants(resource.supplement("AccessControlList"))
-    policy_public, confined = public_statements(resource.supplement("BucketPolicy"))
+    policy = resource.supplement("BucketPolicy")
+    policy_public, confined = public_statements(policy) if policy is not None else ([], [])
     exposed: list[str] = []
     neutralized: list[str] = []
     for kind, items, flag in (

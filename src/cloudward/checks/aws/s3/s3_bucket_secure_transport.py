@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudward.checks.aws.s3._policy import Statement, as_list, everyone, statements
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -14,10 +13,21 @@ from cloudward.checks.model import (
     Severity,
     Threat,
 )
+from cloudward.iam.statements import (
+    Statement,
+    applies_to_everyone,
+    as_list,
+    clauses,
+    covers_action,
+    covers_resource,
+    describe_actions,
+    statement_label,
+    statements,
+)
 from cloudward.inventory import Inventory, Resource
 
 SECURE_TRANSPORT = "aws:securetransport"
-BOOL_OPERATORS = ("Bool", "BoolIfExists")
+BOOL_OPERATORS = ("bool", "boolifexists")  # compared lower-case
 OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject")
 
 meta = CheckMeta(
@@ -31,14 +41,16 @@ meta = CheckMeta(
     service_model=ServiceModel.PAAS,
     description=(
         "Passes when the bucket policy has a Deny statement that applies to every plain-HTTP object "
-        'request: Principal "*" or {"AWS": "*"} (also inside a list, never NotPrincipal); a '
-        'Condition of Bool or BoolIfExists with aws:SecureTransport "false" and no other condition '
-        "clause (any further clause narrows the Deny); Action (or NotAction) covering both s3:GetObject "
-        'and s3:PutObject, e.g. "s3:*" or "*"; Resource (or NotResource) covering every object, '
-        'e.g. "arn:aws:s3:::BUCKET/*". An Allow conditioned on aws:SecureTransport=true does not count, '
-        "since another Allow can still grant plain HTTP; neither does an s3:TlsVersion condition. A "
-        "bucket without a policy fails. Prowler also accepts a Deny on s3:PutObject alone; this check "
-        "requires reads to be covered as well."
+        'request: Principal "*" (also ["*"], {"AWS": "*"} or "*" inside a list; never NotPrincipal, and a '
+        "wildcard-account ARN such as arn:aws:iam::*:root does not cover anonymous requests); a "
+        'Condition of Bool or BoolIfExists (operator names case-insensitive) with aws:SecureTransport "false" '
+        "and no other condition clause (any further clause narrows the Deny); Action (or NotAction) covering "
+        'both s3:GetObject and s3:PutObject, e.g. "s3:*" or "*"; Resource (or NotResource) covering every '
+        'object, e.g. "arn:aws:s3:::BUCKET/*". An Allow conditioned on aws:SecureTransport=true does not '
+        "count, since another Allow can still grant plain HTTP; neither does an s3:TlsVersion condition. A "
+        "bucket without a policy fails. A policy without a Statement, or whose statements, principals, "
+        "actions, resources or conditions have an unexpected shape, is ERROR, never read as empty. Prowler "
+        "also accepts a Deny on s3:PutObject alone; this check requires reads to be covered as well."
     ),
     risk=(
         "Requests over plain HTTP expose object data and request signatures to anyone on the network "
@@ -98,28 +110,25 @@ def _is_false(value: Any) -> bool:
 
 def _conditions(statement: Statement) -> tuple[bool, list[str]]:
     """Whether the Condition denies on aws:SecureTransport=false, and the other clauses it carries."""
-    condition = statement.body.get("Condition")
-    if not isinstance(condition, dict):
-        return False, []
     insecure = False
     others: list[str] = []
-    for operator, clauses in condition.items():
-        for key, value in clauses.items() if isinstance(clauses, dict) else [("?", clauses)]:
-            if operator in BOOL_OPERATORS and str(key).lower() == SECURE_TRANSPORT and _is_false(value):
-                insecure = True
-            else:
-                others.append(f"{operator} {key}")
+    for clause in clauses(statement.get("Condition")):
+        operator = clause.operator.strip().lower()
+        if operator in BOOL_OPERATORS and clause.key.lower() == SECURE_TRANSPORT and _is_false(clause.values):
+            insecure = True
+        else:
+            others.append(clause.describe())
     return insecure, others
 
 
 def _shortfalls(statement: Statement, objects_arn: str) -> list[str]:
     """Why a Deny on aws:SecureTransport=false does not cover every plain-HTTP object request."""
     issues: list[str] = []
-    if "NotPrincipal" in statement.body or not everyone(statement):
+    if not applies_to_everyone(statement):
         issues.append('Principal is not "*"')
-    uncovered = [action for action in OBJECT_ACTIONS if not statement.covers_action(action)]
+    uncovered = [action for action in OBJECT_ACTIONS if not covers_action(statement, action)]
     issues.extend(f"does not cover {action}" for action in uncovered)
-    if not statement.covers_resource(objects_arn):
+    if not covers_resource(statement, objects_arn):
         issues.append(f"Resource does not cover {objects_arn}")
     _, others = _conditions(statement)
     if others:
@@ -135,15 +144,14 @@ def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     partition = resource.arn.split(":")[1] if resource.arn.startswith("arn:") else "aws"
     objects_arn = f"arn:{partition}:s3:::{resource.name}/*"
     near_misses: list[str] = []
-    for statement in statements(policy):
-        if statement.effect != "Deny" or not _conditions(statement)[0]:
+    for index, statement in enumerate(statements(policy, "BucketPolicy")):
+        if statement["Effect"] != "Deny" or not _conditions(statement)[0]:
             continue
+        label = statement_label(statement, index)
         issues = _shortfalls(statement, objects_arn)
         if not issues:
-            return CheckResult.passed(
-                f"{statement.label} denies {statement.describe_actions()} when aws:SecureTransport=false"
-            )
-        near_misses.append(f"{statement.label} ({'; '.join(issues)})")
+            return CheckResult.passed(f"{label} denies {describe_actions(statement)} when aws:SecureTransport=false")
+        near_misses.append(f"{label} ({'; '.join(issues)})")
     if near_misses:
         return CheckResult.failed(
             "the Deny on aws:SecureTransport=false does not apply to every object request: " + ", ".join(near_misses)

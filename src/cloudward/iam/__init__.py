@@ -1,0 +1,1 @@
+"""IAM policy language: statements, principals and conditions; later the policy evaluator."""
