@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cloudward.checks.aws.s3._block import account_public_access_block
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -25,7 +26,7 @@ from cloudward.iam.statements import (
     statement_label,
     statements,
 )
-from cloudward.inventory import Inventory, Resource, UnknownAttributeError
+from cloudward.inventory import Inventory, Resource
 
 PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
@@ -178,20 +179,11 @@ def public_statements(policy: Any) -> tuple[list[str], list[str]]:
     return found, confined
 
 
-def _account_block(resource: Resource, inventory: Inventory) -> dict[str, Any]:
-    mine = [account for account in inventory.of_type("AWS::::Account") if account.account_id == resource.account_id]
-    if not mine:
-        raise UnknownAttributeError(
-            "AWS::::Account", f"account {resource.account_id} not collected (account-level Block Public Access)"
-        )
-    return dict(mine[0].supplement("S3PublicAccessBlock") or {})
-
-
 def _neutralized_by(resource: Resource, inventory: Inventory, flag: str) -> str | None:
     """``bucket`` or ``account`` when that level sets the flag, else None (the account is read lazily)."""
     if (resource.supplement("PublicAccessBlockConfiguration") or {}).get(flag):
         return "bucket"
-    if _account_block(resource, inventory).get(flag):
+    if account_public_access_block(resource, inventory).get(flag):
         return "account"
     return None
 
