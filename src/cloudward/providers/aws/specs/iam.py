@@ -31,9 +31,11 @@ def read_credential_report(client: Any, params: dict[str, Any], timeout_seconds:
             raise TimeoutError("the IAM credential report was not ready in time")
         time.sleep(delay)
         delay = min(delay * 2, 2.0)
-    content = client.get_credential_report()["Content"]
-    rows = csv.DictReader(io.StringIO(content.decode("utf-8")))
-    return {"Rows": {row["arn"]: row for row in rows}}
+    report = client.get_credential_report()
+    generated = report.get("GeneratedTime")  # AWS serves a cached report up to four hours old
+    rows = csv.DictReader(io.StringIO(report["Content"].decode("utf-8")))
+    stamp = {"report_generated_time": generated.isoformat() if generated else "unknown"}
+    return {"Rows": {row["arn"]: {**row, **stamp} for row in rows}}
 
 
 CREDENTIAL_REPORT = Call(
