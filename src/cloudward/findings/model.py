@@ -39,6 +39,8 @@ class Finding:
     reason: str
     first_seen: datetime
     last_seen: datetime
+    muted: str = ""
+    """The mutelist entry's reason when this finding is muted (it still appears, as MUTED)."""
 
     @property
     def uid(self) -> str:

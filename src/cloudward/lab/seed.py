@@ -43,6 +43,7 @@ from moto.core.config import default_user_config
 from moto.iam.models import AccessKeyLastUsed, iam_backends
 
 from cloudward.lab.server import LAB_ACCOUNT_ID, LAB_CREDENTIALS
+from cloudward.lab.seeders import all_seeders
 from cloudward.providers.aws.clients import Boto3Clients
 
 LAB_REGIONS = ("us-east-1", "eu-west-1")
@@ -173,8 +174,8 @@ def _enable_aws_managed_policies() -> None:
     default_user_config.setdefault("iam", {})["load_aws_managed_policies"] = True
 
 
-class _Seeder:
-    """Creates the lab's resources; one instance per seeding."""
+class Lab:
+    """Creates the lab's resources; one instance per seeding, handed to every seeder module."""
 
     def __init__(self, endpoint_url: str) -> None:
         self.clients = Boto3Clients(
@@ -611,7 +612,7 @@ def seed_lab(endpoint_url: str, scale: int = 0, *, age_keys: bool = True) -> See
         What was created, per resource type.
     """
     _enable_aws_managed_policies()
-    seeder = _Seeder(endpoint_url)
+    seeder = Lab(endpoint_url)
     # Sequential on purpose: the emulator shares this process's GIL, so threads made seeding slower.
     # Order matters: KMS keys and IAM roles before their users, the log bucket before its writers.
     for step in (
@@ -626,6 +627,8 @@ def seed_lab(endpoint_url: str, scale: int = 0, *, age_keys: bool = True) -> See
         seeder.lambdas,
     ):
         step()
+    for _name, seed_area in all_seeders():
+        seed_area(seeder)
     for index in range(scale):
         seeder.scaled(index)
     aged: dict[str, int] = {}

@@ -1,21 +1,24 @@
-"""Every AWS ResourceSpec cloudward knows, by resource type."""
+"""Every AWS ResourceSpec cloudward knows, by resource type: each module here defines ``SPECS``."""
 
 from __future__ import annotations
 
-from cloudward.providers.aws.spec import ResourceSpec
-from cloudward.providers.aws.specs import (
-    account,
-    cloudtrail,
-    ec2,
-    iam,
-    kms,
-    lambda_,
-    rds,
-    s3,
-)
+import importlib
+import pkgutil
 
-ALL_SPECS: dict[str, ResourceSpec] = {
-    spec.type: spec for module in (account, iam, s3, ec2, cloudtrail, kms, rds, lambda_) for spec in module.SPECS
-}
+from cloudward.providers.aws.spec import ResourceSpec
+
+
+def _discover() -> dict[str, ResourceSpec]:
+    specs: dict[str, ResourceSpec] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda item: item.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for spec in getattr(module, "SPECS", ()):
+            if spec.type in specs:
+                raise ValueError(f"resource type {spec.type} has two specs (second in {module.__name__})")
+            specs[spec.type] = spec
+    return specs
+
+
+ALL_SPECS: dict[str, ResourceSpec] = _discover()
 
 __all__ = ["ALL_SPECS"]
