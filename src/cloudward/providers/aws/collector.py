@@ -251,7 +251,12 @@ class _CollectionRun:
         if spec.listing is None:  # the account and region pseudo-resources
             key = "AccountId" if spec.scope is Scope.GLOBAL else "RegionName"
             return [{key: self._account_id if spec.scope is Scope.GLOBAL else region}]
-        pages = self._paginate(spec.service, region, spec.listing.operation, spec.listing.params)
+        try:
+            pages = self._paginate(spec.service, region, spec.listing.operation, spec.listing.params)
+        except ClientError as exc:
+            if _error_code(exc).code in spec.listing.none_configured:
+                return []
+            raise
         return [item for page in pages for item in spec.listing.items(page)]
 
     def _locate_then_supplement(self, tasks: _Tasks, partial: _Partial, supplements: frozenset[str]) -> None:

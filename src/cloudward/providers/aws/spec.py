@@ -70,12 +70,17 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """The call that enumerates a type; ``items`` picks the resources out of each response page."""
+    """The call that enumerates a type; ``items`` picks the resources out of each response page.
+
+    ``none_configured`` lists error codes that mean "there are none" (Security Hub answers
+    ``InvalidAccessException`` when it is not enabled): the listing is then empty, not failed.
+    """
 
     operation: str
     permission: str
     items: Callable[[Response], Iterable[Item]]
     params: Mapping[str, Any] = field(default_factory=dict)
+    none_configured: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
