@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 
 from cloudward import __version__
-from cloudward.cli import checks, lab
+from cloudward.cli import checks, frameworks, lab
 from cloudward.cli.policy import policy
+from cloudward.cli.responsibility import responsibility
 from cloudward.cli.scan import check, collect, scan
 from cloudward.core.errors import CloudwardError
 
@@ -22,7 +23,9 @@ app.command()(scan)
 app.command()(collect)
 app.command()(check)
 app.command()(policy)
+app.command()(responsibility)
 app.add_typer(checks.app, name="checks")
+app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(lab.app, name="lab")
 
 
