@@ -56,11 +56,19 @@ class Finding:
 
 @dataclass
 class Summary:
-    """Counts by layer, severity and status, for the console, the HTML report and exit codes."""
+    """Counts by layer, severity and status, for the console, the HTML report and exit codes.
+
+    ``by_layer``, ``by_severity`` and ``total`` count the findings that are not muted, so that FAIL and
+    ERROR counts (and the exit codes built on them) mean "still needs action". Muted findings are
+    counted by their status in the ``muted_*`` fields; a scan without a mutelist has them all zero.
+    """
 
     by_layer: dict[Layer, Counter[Status]] = field(default_factory=dict)
     by_severity: dict[Severity, Counter[Status]] = field(default_factory=dict)
     total: Counter[Status] = field(default_factory=Counter)
+    muted_by_layer: dict[Layer, Counter[Status]] = field(default_factory=dict)
+    muted_by_severity: dict[Severity, Counter[Status]] = field(default_factory=dict)
+    muted_total: Counter[Status] = field(default_factory=Counter)
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Summary:
@@ -68,13 +76,30 @@ class Summary:
         summary = cls(
             by_layer={layer: Counter() for layer in Layer},
             by_severity={severity: Counter() for severity in Severity},
+            muted_by_layer={layer: Counter() for layer in Layer},
+            muted_by_severity={severity: Counter() for severity in Severity},
         )
         for finding in findings:
-            summary.by_layer[finding.check.layer][finding.status] += 1
-            summary.by_severity[finding.check.severity][finding.status] += 1
-            summary.total[finding.status] += 1
+            if finding.muted:
+                summary.muted_by_layer[finding.check.layer][finding.status] += 1
+                summary.muted_by_severity[finding.check.severity][finding.status] += 1
+                summary.muted_total[finding.status] += 1
+            else:
+                summary.by_layer[finding.check.layer][finding.status] += 1
+                summary.by_severity[finding.check.severity][finding.status] += 1
+                summary.total[finding.status] += 1
         return summary
 
+    @property
+    def muted(self) -> int:
+        """How many findings are muted, whatever their status."""
+        return sum(self.muted_total.values())
+
+    @property
+    def findings(self) -> int:
+        """How many findings were counted, muted ones included."""
+        return sum(self.total.values()) + self.muted
+
     def failures_at_or_above(self, severity: Severity) -> int:
-        """How many FAILs have at least this severity."""
+        """How many FAILs that are not muted have at least this severity."""
         return sum(counts[Status.FAIL] for level, counts in self.by_severity.items() if level.rank >= severity.rank)

@@ -12,6 +12,9 @@ OCSF_VERSION = "1.3.0"
 CATEGORY_FINDINGS = 2
 CLASS_COMPLIANCE_FINDING = 2003
 ACTIVITY_CREATE = 1
+# Finding status_id (the triage state, separate from compliance.status): 1 New, 3 Suppressed.
+FINDING_NEW = (1, "New")
+FINDING_SUPPRESSED = (3, "Suppressed")
 
 _SEVERITY_ID = {
     Severity.INFO: (1, "Informational"),
@@ -40,7 +43,8 @@ def to_compliance_finding(finding: Finding) -> dict[str, Any]:
     severity_id, severity = _SEVERITY_ID[check.severity]
     status_id, status = _COMPLIANCE_STATUS[finding.status]
     seen = _millis(finding, "last_seen")
-    return {
+    finding_status_id, finding_status = FINDING_SUPPRESSED if finding.muted else FINDING_NEW
+    event: dict[str, Any] = {
         "category_uid": CATEGORY_FINDINGS,
         "category_name": "Findings",
         "class_uid": CLASS_COMPLIANCE_FINDING,
@@ -52,8 +56,8 @@ def to_compliance_finding(finding: Finding) -> dict[str, Any]:
         "time": seen,
         "severity_id": severity_id,
         "severity": severity,
-        "status_id": 1,
-        "status": "New",
+        "status_id": finding_status_id,
+        "status": finding_status,
         "message": f"{check.title}: {finding.reason}",
         "metadata": {
             "version": OCSF_VERSION,
@@ -105,3 +109,7 @@ def to_compliance_finding(finding: Finding) -> dict[str, Any]:
             "result": finding.status.value,
         },
     }
+    if finding.muted:
+        # Muted by the mutelist: the compliance result is unchanged, the finding is suppressed with its reason.
+        event["status_detail"] = finding.muted
+    return event

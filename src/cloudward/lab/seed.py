@@ -42,8 +42,8 @@ from typing import Any
 from moto.core.config import default_user_config
 from moto.iam.models import AccessKeyLastUsed, iam_backends
 
-from cloudward.lab.server import LAB_ACCOUNT_ID, LAB_CREDENTIALS
 from cloudward.lab.seeders import all_seeders
+from cloudward.lab.server import LAB_ACCOUNT_ID, LAB_CREDENTIALS
 from cloudward.providers.aws.clients import Boto3Clients
 
 LAB_REGIONS = ("us-east-1", "eu-west-1")

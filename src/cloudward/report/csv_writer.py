@@ -26,7 +26,9 @@ COLUMNS = (
     "reason",
     "remediation",
     "finding_uid",
+    "muted",
 )
+"""``muted`` holds the mutelist entry's reason for a muted finding, empty otherwise."""
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,6 +63,7 @@ def write_csv(findings: Iterable[Finding], out: TextIO) -> int:
             finding.reason,
             check.remediation.summary,
             finding.uid,
+            finding.muted,
         )
         writer.writerow([_cell(str(value)) for value in row])
         count += 1

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from cloudward.inventory import Unknown
-from cloudward.providers.aws.spec import Bulk, Call, Context, Item, ResourceSpec, Scope
+from cloudward.providers.aws.spec import Bulk, Call, Context, Item, ResourceSpec, Response, Scope
 from cloudward.providers.aws.specs.iam import CREDENTIAL_REPORT
 from cloudward.providers.aws.specs.s3 import NO_PUBLIC_ACCESS_BLOCK
 
@@ -11,9 +14,49 @@ ACCOUNT = "AWS::::Account"
 REGION = "AWS::::Region"
 
 
+SUPPORT_ACCESS_POLICY = "AWSSupportAccess"
+"""The AWS managed policy that lets a principal manage AWS Support cases."""
+
+
 def root_arn(item: Item, ctx: Context) -> str:
     """The account root principal's ARN, which is also the account resource's ARN."""
     return f"arn:{ctx.partition}:iam::{ctx.account_id}:root"
+
+
+def all_pages(operation: str, keys: tuple[str, ...]) -> Callable[[Any, dict[str, Any]], dict[str, Any]]:
+    """A ``Call.custom`` reader that pages through a list call and concatenates the lists under ``keys``."""
+
+    def read(client: Any, params: dict[str, Any]) -> dict[str, Any]:
+        merged: dict[str, list[Any]] = {key: [] for key in keys}
+        for page in client.get_paginator(operation).paginate(**params):
+            for key in keys:
+                merged[key].extend(page.get(key) or [])
+        return merged
+
+    return read
+
+
+_POLICY_ENTITIES = ("PolicyGroups", "PolicyUsers", "PolicyRoles")
+
+
+def _support_access_entities(item: Item, ctx: Context) -> dict[str, Any]:
+    return {"PolicyArn": f"arn:{ctx.partition}:iam::aws:policy/{SUPPORT_ACCESS_POLICY}"}
+
+
+def _virtual_mfa_devices(response: Response) -> list[dict[str, Any]]:
+    """Assigned virtual MFA devices: serial number, owner ARN and enable date only.
+
+    The response shape also has ``Base32StringSeed`` and ``QRCodePNG`` (the device's TOTP seed, which
+    AWS returns only on creation but an emulator may echo): they are never kept.
+    """
+    return [
+        {
+            "SerialNumber": device.get("SerialNumber"),
+            "UserArn": (device.get("User") or {}).get("Arn"),
+            "EnableDate": device.get("EnableDate"),
+        }
+        for device in response["VirtualMFADevices"]
+    ]
 
 
 SPECS = (
@@ -44,6 +87,19 @@ SPECS = (
                 params=lambda item, ctx: {"AccountId": ctx.account_id},
                 select=lambda r: r["PublicAccessBlockConfiguration"],
                 not_configured={"NoSuchPublicAccessBlockConfiguration": NO_PUBLIC_ACCESS_BLOCK},
+            ),
+            "SupportAccessEntities": Call(
+                "list_entities_for_policy",
+                "iam:ListEntitiesForPolicy",
+                params=_support_access_entities,
+                custom=all_pages("list_entities_for_policy", _POLICY_ENTITIES),
+            ),
+            "VirtualMFADevices": Call(
+                "list_virtual_mfa_devices",
+                "iam:ListVirtualMFADevices",
+                params=lambda item, ctx: {"AssignmentStatus": "Assigned"},
+                custom=all_pages("list_virtual_mfa_devices", ("VirtualMFADevices",)),
+                select=_virtual_mfa_devices,
             ),
         },
     ),

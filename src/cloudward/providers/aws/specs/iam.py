@@ -1,4 +1,7 @@
-"""IAM: users, roles, groups and customer-managed policies from one authorization-details listing."""
+"""IAM: users, roles, groups and customer-managed policies from one authorization-details listing.
+
+Also the server certificates IAM stores for load balancers and CloudFront (ListServerCertificates).
+"""
 
 from __future__ import annotations
 
@@ -107,5 +110,17 @@ SPECS = (
         arn=lambda item, ctx: str(item["Arn"]),
         # moto omits PolicyName from authorization details; the ARN always ends with it
         name=lambda item: str(item.get("PolicyName") or str(item["Arn"]).rsplit("/", 1)[-1]),
+    ),
+    ResourceSpec(
+        type="AWS::IAM::ServerCertificate",
+        service="iam",
+        scope=Scope.GLOBAL,
+        listing=Listing(
+            "list_server_certificates",
+            "iam:ListServerCertificates",
+            items=lambda page: page.get("ServerCertificateMetadataList") or [],
+        ),
+        arn=lambda item, ctx: str(item["Arn"]),
+        name=lambda item: str(item["ServerCertificateName"]),
     ),
 )
