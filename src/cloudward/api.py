@@ -14,6 +14,7 @@ from cloudward.checks.model import Check, Layer, Severity
 from cloudward.checks.registry import Registry, default_registry
 from cloudward.checks.runner import evaluate
 from cloudward.findings.model import Finding
+from cloudward.findings.mutelist import Mutelist, MuteReport
 from cloudward.inventory import Inventory
 from cloudward.providers.aws.clients import ClientFactory
 from cloudward.providers.aws.collector import AwsCollector, Progress
@@ -79,6 +80,18 @@ def check_inventory(checks: Iterable[Check], inventory: Inventory) -> list[Findi
     return sorted(evaluate(checks, inventory), key=lambda finding: finding.sort_key)
 
 
+def mute_findings(
+    findings: Iterable[Finding], mutelist: Mutelist, inventory: Inventory
+) -> tuple[list[Finding], MuteReport]:
+    """Apply a mutelist: matching FAIL and ERROR findings keep their status and get the entry's reason.
+
+    Expiry is judged at the inventory's ``collected_at`` date, so re-checking a snapshot mutes what the
+    scan that collected it muted. The report lists every entry with what it muted, expired and unused
+    ones included; pass it to :func:`write_reports` and the console summary.
+    """
+    return mutelist.apply(findings, inventory.collected_at)
+
+
 def scan_context(inventory: Inventory, checks_run: int) -> ScanContext:
     """The report header for this inventory."""
     return ScanContext(
@@ -96,8 +109,12 @@ def write_reports(
     context: ScanContext,
     output_dir: Path,
     formats: Iterable[ReportFormat] = tuple(ReportFormat),
+    mutes: MuteReport | None = None,
 ) -> dict[ReportFormat, Path]:
-    """Write the chosen report files into ``output_dir``; returns their paths."""
+    """Write the chosen report files into ``output_dir``; returns their paths.
+
+    ``mutes`` (from :func:`mute_findings`) adds the mutelist's entries to the HTML report.
+    """
     output_dir.mkdir(parents=True, exist_ok=True)
     written: dict[ReportFormat, Path] = {}
     for report_format in formats:
@@ -110,7 +127,7 @@ def write_reports(
                 write_csv(findings, text)
         else:
             with path.open("w", encoding="utf-8") as text:
-                write_html(findings, text, context)
+                write_html(findings, text, context, mutes)
         written[report_format] = path
     return written
 

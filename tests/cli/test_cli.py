@@ -184,3 +184,100 @@ def test_lab_serve_answers_the_aws_cli_shape_of_requests_until_stopped() -> None
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def test_check_with_a_mutelist_mutes_the_public_bucket_and_changes_the_exit_code(
+    lab_endpoint: str, tmp_path: Path
+) -> None:
+    env = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    snapshot = tmp_path / "snap"
+    collected = runner.invoke(
+        app,
+        [
+            "collect",
+            "--endpoint-url",
+            lab_endpoint,
+            "--regions",
+            ",".join(LAB_REGIONS),
+            "--services",
+            "s3",
+            "-o",
+            str(snapshot),
+        ],
+        env=env,
+    )
+    assert collected.exit_code == 0, collected.output
+
+    def check(out: str, *extra: str) -> tuple[int, str]:
+        args = ["check", str(snapshot), "--checks", "s3_bucket_public", "--fail-on", "critical"]
+        result = runner.invoke(app, [*args, "--output-dir", str(tmp_path / out), *extra], env={"COLUMNS": "240"})
+        return result.exit_code, result.output
+
+    code, output = check("plain")
+    assert code == 1, output  # the lab's public website bucket is a critical FAIL
+    failing = {
+        row["resource_name"]: row["resource_arn"]
+        for row in csv.DictReader((tmp_path / "plain" / "findings.csv").open())
+        if row["status"] == "FAIL"
+    }
+    assert "acme-public-website" in failing
+    # Other public buckets the lab may hold are muted in both runs, so the website entry alone makes the difference.
+    others = "".join(
+        f"  - {{checks: [s3_bucket_public], resources: ['{arn}'], reason: other public bucket}}\n"
+        for name, arn in sorted(failing.items())
+        if name != "acme-public-website"
+    )
+    unused = "  - {checks: ['ec2_*'], reason: nothing to mute here}\n"
+
+    reason = "acme-public-website is the public marketing site"
+    without_site = tmp_path / "without-site.yaml"
+    without_site.write_text(f"mutes:\n{unused}{others}", encoding="utf-8")
+    code, output = check("without-site", "--mutelist", str(without_site))
+    assert code == 1, output
+
+    mutelist = tmp_path / "mutelist.yaml"
+    mutelist.write_text(
+        f"mutes:\n{unused}{others}"
+        "  - checks: [s3_bucket_public]\n"
+        "    resources: ['arn:aws:s3:::acme-public-website']\n"
+        f"    reason: {reason}\n",
+        encoding="utf-8",
+    )
+    code, output = check("muted", "--mutelist", str(mutelist))
+    assert code == 0, output
+    assert f"MUTED {len(failing)} finding(s) (FAIL {len(failing)})" in output
+    assert "mutes[0] matched no FAIL or ERROR finding" in output
+    rows = list(csv.DictReader((tmp_path / "muted" / "findings.csv").open()))
+    assert {row["resource_name"] for row in rows if row["muted"]} == set(failing)
+    assert [(row["status"], row["muted"]) for row in rows if row["resource_name"] == "acme-public-website"] == [
+        ("FAIL", reason)
+    ]
+    events = json.loads((tmp_path / "muted" / "findings.ocsf.json").read_text())
+    site = next(e for e in events if e["resources"][0]["name"] == "acme-public-website")
+    assert (site["status"], site["status_detail"], site["compliance"]["status"]) == ("Suppressed", reason, "Fail")
+    html = (tmp_path / "muted" / "report.html").read_text()
+    assert 'data-muted="true"' in html and 'id="mutelist"' in html
+
+    expired = tmp_path / "expired.yaml"
+    expired.write_text(
+        f"mutes:\n{others}"
+        "  - {checks: [s3_bucket_public], resources: [acme-public-website], reason: r, expires: 2001-01-01}\n",
+        encoding="utf-8",
+    )
+    code, output = check("expired", "--mutelist", str(expired))
+    assert code == 1, output  # an expired entry mutes nothing
+    assert f"mutes[{len(failing) - 1}] expired on 2001-01-01" in output
+
+
+def test_a_bad_mutelist_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    mutelist = tmp_path / "mutelist.yaml"
+    mutelist.write_text("mutes:\n  - {checks: [s3_bucket_publik], reason: r}\n", encoding="utf-8")
+    result = _cloudward("check", str(tmp_path / "no-snapshot"), "--mutelist", str(mutelist))
+    assert result.returncode == 2
+    assert "mutes[0].checks[0]: unknown check id 's3_bucket_publik' (did you mean s3_bucket_public" in result.stderr
+    assert "Traceback" not in result.stderr
+    mutelist.write_text("mutes:\n  - {checks: [s3_bucket_public]}\n", encoding="utf-8")
+    result = _cloudward("scan", "--lab", "--mutelist", str(mutelist))  # fails before starting the lab
+    assert result.returncode == 2
+    assert "mutes[0].reason: required field is missing" in result.stderr
+    assert "Lab account running" not in result.stdout

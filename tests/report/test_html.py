@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ from cloudward.checks.model import (
     Threat,
 )
 from cloudward.findings.model import Finding, ResourceRef
+from cloudward.findings.mutelist import MuteReport, parse_mutelist
 from cloudward.inventory import CollectionError
 from cloudward.report.context import ScanContext
 from cloudward.report.html import write_html
@@ -403,3 +405,138 @@ def test_script_is_valid_javascript(tmp_path: Path) -> None:
     path.write_text(script, encoding="utf-8")
     result = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+MUTELIST = parse_mutelist(
+    """
+mutes:
+  - checks: [s3_bucket_public_access_block]
+    resources: [acme-web]
+    reason: "acme-web serves the public website <on purpose>"
+  - checks: ["cloudtrail_*"]
+    reason: "trails are managed by the organization"
+    expires: 2026-10-01
+  - checks: ["kms_*"]
+    regions: [eu-west-1]
+    reason: "sandbox keys"
+""",
+    "mutelist.yaml",
+)
+
+
+def _muted_render() -> tuple[str, MuteReport]:
+    findings, report = MUTELIST.apply(_findings(), COLLECTED)
+    out = io.StringIO()
+    write_html(findings, out, _context(), report)
+    return out.getvalue(), report
+
+
+def test_html_golden_muted() -> None:
+    html, _ = _muted_render()
+    _golden("report-muted.html", html)
+
+
+def test_muted_rows_keep_their_status_and_get_a_badge_after_open_ones() -> None:
+    html, _ = _muted_render()
+    rows = _rows(html)
+    assert [(row["data-status"], row["data-severity"], row.get("data-muted")) for row in rows] == [
+        ("FAIL", "critical", None),
+        ("FAIL", "high", "true"),  # muted: after the open FAILs
+        ("ERROR", "medium", None),  # its entry expired: not muted
+        ("PASS", "high", None),
+        ("NOT_APPLICABLE", "low", None),
+    ]
+    badge = '<span class="badge st-MUTED" title="acme-web serves the public website &lt;on purpose&gt;">MUTED'
+    assert html.count(badge) == 1
+    assert "<strong>Muted:</strong> acme-web serves the public website &lt;on purpose&gt;" in html
+
+
+def test_muted_header_count_filter_option_and_count_columns() -> None:
+    html, _ = _muted_render()
+    page = _parse(html)
+    status_options = []
+    current = ""
+    for tag, attrs in page.tags:
+        if tag == "select":
+            current = attrs["id"]
+        elif tag == "option" and current == "filter-status":
+            status_options.append(attrs["value"])
+    assert status_options == ["", "FAIL", "ERROR", "PASS", "NOT_APPLICABLE", "muted"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert " 1 Muted " in text  # header
+    # columns: FAIL ERROR PASS N/A Muted Total; the muted FAIL leaves the FAIL column
+    assert " data 0 0 1 1 1 3 " in text
+    assert " high 0 0 1 0 1 2 " in text
+    assert " critical 1 0 0 0 0 1 " in text
+    assert " customer 1 0 1 1 1 4 " in text
+    assert "0 fail · 0 error · 1 pass · 1 muted" in text  # data layer bar
+
+
+def test_mutelist_section_lists_every_entry_with_expired_and_unused_flagged() -> None:
+    html, report = _muted_render()
+    section = html[html.index('id="mutelist"') : html.index('id="findings"')]
+    assert "1 finding muted by <code>mutelist.yaml</code>" in section
+    assert "2026-11-01" in section  # expiry judged at the collection date
+    assert "1 entry has expired and no longer mutes" in section
+    states = re.findall(r'<tr class="entry-(\w+)"><td><code>(mutes\[\d\])</code>', section)
+    assert states == [("active", "mutes[0]"), ("expired", "mutes[1]"), ("unused", "mutes[2]")]
+    assert "1 (not muted)" in section  # what the expired entry would have muted
+    assert "checks kms_*; regions eu-west-1" in section
+    assert [outcome.label for outcome in report.expired] == ["mutes[1]"]
+    assert '<a href="#mutelist">mutelist.yaml</a>' in html
+
+
+def test_no_muted_column_option_or_section_without_a_mutelist() -> None:
+    html = _render(_findings())
+    assert 'id="mutelist"' not in html and "data-muted" not in html
+    assert '<option value="muted">' not in html and '<th class="num">Muted</th>' not in html
+
+
+_FILTER_DOM = """
+const rows = JSON.parse(process.argv[2]).map((dataset) => ({
+  dataset, hidden: false, querySelectorAll: () => [], querySelector: () => null,
+}));
+const handlers = {};
+const control = (id) => ({ value: "", addEventListener: (type, fn) => { handlers[id] = fn; } });
+const elements = { "filter-text": control("filter-text"), "filter-status": control("filter-status"),
+  "shown-count": { textContent: "" } };
+globalThis.document = {
+  documentElement: { classList: { add: () => {} } },
+  querySelectorAll: () => rows,
+  getElementById: (id) => elements[id] || null,
+  addEventListener: () => {},
+};
+"""
+_FILTER_RUN = """
+const shown = {};
+for (const value of ["", "muted", "FAIL", "ERROR"]) {
+  elements["filter-status"].value = value;
+  handlers["filter-status"]();
+  shown[value] = rows.filter((row) => !row.hidden).map((row) => row.dataset.name);
+}
+process.stdout.write(JSON.stringify(shown));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_status_filter_muted_selects_muted_rows_and_a_status_selects_open_ones(tmp_path: Path) -> None:
+    """Runs the page's own script against a minimal DOM: the filter matches the header counts."""
+    html, _ = _muted_render()
+    (script,) = _parse(html).raw["script"]
+    datasets = [
+        {"name": f"{row['data-status']}-{index}", "status": row["data-status"], "severity": row["data-severity"]}
+        | ({"muted": row["data-muted"]} if "data-muted" in row else {})
+        for index, row in enumerate(_rows(html))
+    ]
+    path = tmp_path / "filter.js"
+    path.write_text(_FILTER_DOM + script + _FILTER_RUN, encoding="utf-8")
+    result = subprocess.run(
+        ["node", str(path), json.dumps(datasets)], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "": ["FAIL-0", "FAIL-1", "ERROR-2", "PASS-3", "NOT_APPLICABLE-4"],
+        "muted": ["FAIL-1"],
+        "FAIL": ["FAIL-0"],
+        "ERROR": ["ERROR-2"],
+    }

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,3 +73,31 @@ def test_csv_golden_and_formula_neutralized() -> None:
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(COLUMNS)
     assert rows[1]["resource_name"].startswith("'=")
+
+
+def _muted_findings() -> list[Finding]:
+    fail, error = _findings()
+    return [replace(fail, muted="the website bucket is public on purpose"), error]
+
+
+def test_ocsf_muted_finding_is_suppressed_with_its_reason_and_keeps_its_compliance_status() -> None:
+    out = io.BytesIO()
+    write_ocsf_json(_muted_findings(), out)
+    muted, open_ = json.loads(out.getvalue())
+    assert (muted["status_id"], muted["status"]) == (3, "Suppressed")
+    assert muted["status_detail"] == "the website bucket is public on purpose"
+    assert (muted["compliance"]["status_id"], muted["compliance"]["status"]) == (3, "Fail")
+    assert muted["compliance"]["status_detail"] == "BlockPublicAcls=false, RestrictPublicBuckets=false"
+    assert (open_["status_id"], open_["status"]) == (1, "New")
+    assert "status_detail" not in open_
+
+
+def test_csv_muted_column_holds_the_reason() -> None:
+    out = io.StringIO()
+    write_csv(_muted_findings(), out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(row["status"], row["muted"]) for row in rows] == [
+        ("FAIL", "the website bucket is public on purpose"),
+        ("ERROR", ""),
+    ]
+    assert COLUMNS[-1] == "muted"

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from cloudward import __version__
 from cloudward.cli import checks, frameworks, lab
+from cloudward.cli.baseline import baseline
 from cloudward.cli.policy import policy
 from cloudward.cli.responsibility import responsibility
 from cloudward.cli.scan import check, collect, scan
@@ -24,6 +25,7 @@ app.command()(collect)
 app.command()(check)
 app.command()(policy)
 app.command()(responsibility)
+app.command()(baseline)
 app.add_typer(checks.app, name="checks")
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(lab.app, name="lab")

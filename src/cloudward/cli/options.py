@@ -10,7 +10,8 @@ import typer
 
 from cloudward.api import ReportFormat
 from cloudward.checks.model import Check, Severity
-from cloudward.checks.registry import default_registry
+from cloudward.checks.registry import Registry
+from cloudward.frameworks import Framework
 
 RegionsOption = Annotated[
     list[str] | None,
@@ -43,6 +44,16 @@ FailOnOption = Annotated[
     typer.Option("--fail-on", help="Exit with code 1 if any FAIL has at least this severity.", case_sensitive=False),
 ]
 
+MutelistOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mutelist",
+        help="YAML file of accepted findings to mute (README: Suppressions). Muted FAIL/ERROR findings stay in "
+        "the reports, marked muted with the reason, and do not count for --fail-on or --fail-on-error.",
+        dir_okay=False,
+    ),
+]
+
 
 def split_list(values: Sequence[str] | None) -> list[str]:
     """Accept both ``--x a,b`` and ``--x a --x b``."""
@@ -61,15 +72,24 @@ def parse_formats(values: Sequence[str] | None) -> list[ReportFormat]:
     return [known[name.lower()] for name in names]
 
 
+FrameworkOption = Annotated[
+    str | None,
+    typer.Option("--framework", help="Only the checks of this framework, and its assessment (cis-aws-7.0, ...)."),
+]
+
+
 def choose_checks(
+    registry: Registry,
     checks: Sequence[str] | None,
     services: Sequence[str] | None,
     severity: Severity | None,
-    checks_dirs: Sequence[Path] | None,
+    framework: Framework | None = None,
 ) -> list[Check]:
-    """The checks selected by the common filters."""
-    registry = default_registry(checks_dirs or ())
+    """The checks selected by the common filters (and a framework's check ids, when given)."""
     selected = registry.select(split_list(checks), split_list(services), severity)
+    if framework is not None:
+        wanted = framework.check_ids()
+        selected = [check for check in selected if check.meta.id in wanted]
     if not selected:
-        raise typer.BadParameter("no check matches the given --checks/--services/--severity filters")
+        raise typer.BadParameter("no check matches the given --checks/--services/--severity/--framework filters")
     return selected

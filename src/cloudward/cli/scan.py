@@ -7,17 +7,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 
-from cloudward.api import check_inventory, collect_inventory, scan_context, write_reports
+from cloudward.api import check_inventory, collect_inventory, mute_findings, scan_context, write_reports
 from cloudward.checks.model import Check, Severity, Status
+from cloudward.checks.registry import Registry, default_registry
 from cloudward.cli.options import (
     ChecksDirOption,
     ChecksOption,
     FailOnErrorOption,
     FailOnOption,
     FormatOption,
+    FrameworkOption,
+    MutelistOption,
     OutputDirOption,
     RegionsOption,
     ServicesOption,
@@ -27,9 +31,12 @@ from cloudward.cli.options import (
     split_list,
 )
 from cloudward.findings.model import Finding, Summary
+from cloudward.findings.mutelist import Mutelist, load_mutelist
+from cloudward.frameworks import Framework, assess, get_framework
 from cloudward.inventory import Inventory
 from cloudward.inventory.snapshot import read_snapshot, write_snapshot
 from cloudward.providers.aws.clients import Boto3Clients
+from cloudward.report.compliance import assessment_document, print_assessment
 from cloudward.report.console import CollectionProgress, print_summary
 
 console = Console(stderr=False)
@@ -58,11 +65,19 @@ def _clients(lab: bool, profile: str | None, endpoint_url: str | None) -> Iterat
         yield Boto3Clients(endpoint_url=server.endpoint_url, credentials=LAB_CREDENTIALS), list(LAB_REGIONS)
 
 
-def _collect(
+def collect_for_cli(
     checks: list[Check], lab: bool, profile: str | None, endpoint_url: str | None, regions: list[str], workers: int
 ) -> tuple[Inventory, dict[str, frozenset[str]]]:
+    """Collect what the checks need from the account, emulator or lab, with progress bars."""
     with _clients(lab, profile, endpoint_url) as (clients, lab_regions), CollectionProgress(console) as progress:
         return collect_inventory(checks, clients, regions or lab_regions or None, progress, workers)
+
+
+def _mutelist(path: Path | None, registry: Registry) -> Mutelist | None:
+    """The --mutelist file, read before any collection so that a typo fails fast; ids checked against all checks."""
+    if path is None:
+        return None
+    return load_mutelist(path, known_checks={check.meta.id for check in registry})
 
 
 def _report(
@@ -73,20 +88,36 @@ def _report(
     formats: Sequence[str] | None,
     fail_on: Severity | None,
     fail_on_error: bool,
+    mutelist: Mutelist | None = None,
+    framework: Framework | None = None,
 ) -> None:
     context = scan_context(inventory, checks)
-    print_summary(console, findings, context)
-    written = write_reports(findings, context, output_dir, parse_formats(formats))
-    for path in written.values():
+    mutes = None
+    if mutelist is not None:
+        findings, mutes = mute_findings(findings, mutelist, inventory)
+    print_summary(console, findings, context, mutes=mutes)
+    written = write_reports(findings, context, output_dir, parse_formats(formats), mutes)
+    if framework is not None:
+        assessment = assess(framework, findings)
+        print_assessment(console, assessment)
+        path = output_dir / f"compliance-{framework.id}.json"
+        path.write_bytes(orjson.dumps(assessment_document(assessment), option=orjson.OPT_INDENT_2))
+        written_paths = [*written.values(), path]
+    else:
+        written_paths = list(written.values())
+    for path in written_paths:
         console.print(f"wrote {path}")
     summary = Summary.of(findings)
+    unmuted = " that are not muted" if mutes is not None else ""
     if fail_on is not None:
         failing = summary.failures_at_or_above(fail_on)
         if failing:
-            console.print(f"[red]{failing} FAIL finding(s) at or above {fail_on.value}[/]")
+            console.print(f"[red]{failing} FAIL finding(s){unmuted} at or above {fail_on.value}[/]")
             raise typer.Exit(1)
     if fail_on_error and summary.total[Status.ERROR]:
-        console.print(f"[yellow]{summary.total[Status.ERROR]} check result(s) are ERROR: the scan is incomplete[/]")
+        console.print(
+            f"[yellow]{summary.total[Status.ERROR]} check result(s){unmuted} are ERROR: the scan is incomplete[/]"
+        )
         raise typer.Exit(3)
 
 
@@ -103,15 +134,20 @@ def scan(
     report_format: FormatOption = None,
     fail_on: FailOnOption = None,
     fail_on_error: FailOnErrorOption = False,
+    mutelist: MutelistOption = None,
+    framework: FrameworkOption = None,
     save_snapshot: Annotated[
         Path | None, typer.Option("--save-snapshot", help="Also keep the collected inventory as a snapshot.")
     ] = None,
     max_workers: WorkersOption = 16,
 ) -> None:
     """Scan an AWS account: collect what the selected checks need, evaluate, report."""
-    selected = choose_checks(checks, services, severity, checks_dir)
+    registry = default_registry(checks_dir or ())
+    chosen_framework = get_framework(framework) if framework else None
+    selected = choose_checks(registry, checks, services, severity, chosen_framework)
     parse_formats(report_format)
-    inventory, collected = _collect(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
+    mutes = _mutelist(mutelist, registry)
+    inventory, collected = collect_for_cli(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
     if save_snapshot is not None:
         console.print(f"wrote snapshot {write_snapshot(inventory, save_snapshot, collected)}")
     _report(
@@ -122,6 +158,8 @@ def scan(
         report_format,
         fail_on,
         fail_on_error,
+        mutes,
+        chosen_framework,
     )
 
 
@@ -135,11 +173,14 @@ def collect(
     checks: ChecksOption = None,
     severity: SeverityOption = None,
     checks_dir: ChecksDirOption = None,
+    framework: FrameworkOption = None,
     max_workers: WorkersOption = 16,
 ) -> None:
     """Collect an inventory snapshot (for `cloudward check`, offline, later)."""
-    selected = choose_checks(checks, services, severity, checks_dir)
-    inventory, collected = _collect(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
+    registry = default_registry(checks_dir or ())
+    chosen_framework = get_framework(framework) if framework else None
+    selected = choose_checks(registry, checks, services, severity, chosen_framework)
+    inventory, collected = collect_for_cli(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
     path = write_snapshot(inventory, output, collected)
     console.print(f"wrote snapshot {path}: {len(inventory)} resources, {len(inventory.errors)} collection error(s)")
 
@@ -154,10 +195,15 @@ def check(
     report_format: FormatOption = None,
     fail_on: FailOnOption = None,
     fail_on_error: FailOnErrorOption = False,
+    mutelist: MutelistOption = None,
+    framework: FrameworkOption = None,
 ) -> None:
     """Evaluate checks over a snapshot, offline (no credentials, no network)."""
-    selected = choose_checks(checks, services, severity, checks_dir)
+    registry = default_registry(checks_dir or ())
+    chosen_framework = get_framework(framework) if framework else None
+    selected = choose_checks(registry, checks, services, severity, chosen_framework)
     parse_formats(report_format)
+    mutes = _mutelist(mutelist, registry)
     inventory, _ = read_snapshot(snapshot)
     _report(
         check_inventory(selected, inventory),
@@ -167,4 +213,6 @@ def check(
         report_format,
         fail_on,
         fail_on_error,
+        mutes,
+        chosen_framework,
     )

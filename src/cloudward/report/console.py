@@ -139,14 +139,14 @@ def print_summary(
     muted_total = [_muted(summary.muted)] if show_muted else []
     table.add_row("[bold]total[/]", *(_count(summary.total[status], status) for status in Status), *muted_total)
     console.print(table)
-    if mutes is not None:
-        print_mutes(console, mutes, summary)
 
     severity_line = "  ".join(
         f"[{_SEVERITY_STYLE[severity]}]{severity.value}[/] {summary.by_severity[severity][Status.FAIL]}"
         for severity in reversed(Severity)
     )
     console.print(f"FAIL by severity: {severity_line}")
+    if mutes is not None:
+        print_mutes(console, mutes, summary)
 
     if context.errors:
         errors = Table(title="Could not collect (these produced ERROR results, never PASS)", title_justify="left")

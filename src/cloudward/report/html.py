@@ -5,6 +5,10 @@ the network. A Content-Security-Policy with ``default-src 'none'`` and SHA-256 h
 style and the one inline script keeps it that way, so even a resource name that slipped past escaping
 could not run code. Each check's description, risk and remediation appear once, in a per-check block;
 finding rows point at that block instead of repeating it.
+
+Muted findings (see :mod:`cloudward.findings.mutelist`) keep their status badge and get a MUTED badge next
+to it; status counts leave them out and a Muted count stands apart, and the mutelist's entries (with
+expired and unused ones flagged) get their own section.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import jinja2
 
 from cloudward.checks.model import CheckMeta, Layer, Owner, Severity, Status
 from cloudward.findings.model import Finding, Summary
+from cloudward.findings.mutelist import MuteReport
 from cloudward.report.context import ScanContext
 
 TEMPLATE_PACKAGE = "cloudward.report.templates"
@@ -56,7 +61,10 @@ class CountRow:
 
     label: str
     counts: dict[str, int]
+    """Findings that are not muted, by status."""
     total: int
+    """All findings of the row, muted ones included."""
+    muted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,23 +102,31 @@ class Chart:
     bars: tuple[Bar, ...]
 
 
-def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext) -> None:
+def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext, mutes: MuteReport | None = None) -> None:
     """Write the self-contained HTML report of a scan.
 
     Args:
-        findings: The scan's findings, in any order; they are listed FAILs first, most severe first.
+        findings: The scan's findings, in any order; they are listed FAILs first, most severe first
+            (within a status, muted findings after the others).
         out: Where the page is written (UTF-8 text); the caller owns and closes it.
         context: The account, regions, time, counts and collection errors of the scan.
+        mutes: What the mutelist did, when one was applied: adds a Mutelist section listing every
+            entry, with expired and unused ones flagged.
     """
-    ordered = sorted(findings, key=lambda finding: finding.sort_key)
+    ordered = sorted(findings, key=_report_order)
     summary = Summary.of(ordered)
     by_owner: dict[Owner, Counter[Status]] = {owner: Counter() for owner in Owner}
+    muted_by_owner: dict[Owner, Counter[Status]] = {owner: Counter() for owner in Owner}
     for finding in ordered:
-        by_owner[finding.check.owner][finding.status] += 1
+        (muted_by_owner if finding.muted else by_owner)[finding.check.owner][finding.status] += 1
+    show_muted = mutes is not None or summary.muted > 0
 
-    layer_rows = [_count_row(layer.value, summary.by_layer[layer]) for layer in Layer]
-    severity_rows = [_count_row(level.value, summary.by_severity[level]) for level in SEVERITY_ORDER]
-    owner_rows = [_count_row(owner.value, by_owner[owner]) for owner in Owner]
+    layer_rows = [_count_row(layer.value, summary.by_layer[layer], summary.muted_by_layer[layer]) for layer in Layer]
+    severity_rows = [
+        _count_row(level.value, summary.by_severity[level], summary.muted_by_severity[level])
+        for level in SEVERITY_ORDER
+    ]
+    owner_rows = [_count_row(owner.value, by_owner[owner], muted_by_owner[owner]) for owner in Owner]
 
     chunks = _template().generate(
         context=context,
@@ -129,8 +145,10 @@ def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext) -
         ),
         error_calls=sum(error.count for error in context.errors),
         findings=ordered,
-        total=sum(summary.total.values()),
-        totals=_count_row("all", summary.total),
+        total=summary.findings,
+        totals=_count_row("all", summary.total, summary.muted_total),
+        show_muted=show_muted,
+        mutes=mutes,
         statuses=[(status.value, STATUS_LABELS[status]) for status in STATUS_ORDER],
         chart_statuses=[(status.value, STATUS_LABELS[status]) for status in CHART_STATUSES],
         severities=[level.value for level in SEVERITY_ORDER],
@@ -146,11 +164,19 @@ def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext) -
     out.writelines(chunks)
 
 
-def _count_row(label: str, counts: Counter[Status]) -> CountRow:
+def _report_order(finding: Finding) -> tuple[int, bool, int, str, str]:
+    """Finding.sort_key, with muted findings after the others of the same status."""
+    status, severity, check_id, arn = finding.sort_key
+    return (status, bool(finding.muted), severity, check_id, arn)
+
+
+def _count_row(label: str, counts: Counter[Status], muted: Counter[Status]) -> CountRow:
+    muted_count = sum(muted[status] for status in STATUS_ORDER)
     return CountRow(
         label=label,
         counts={status.value: counts[status] for status in STATUS_ORDER},
-        total=sum(counts[status] for status in STATUS_ORDER),
+        total=sum(counts[status] for status in STATUS_ORDER) + muted_count,
+        muted=muted_count,
     )
 
 
@@ -170,6 +196,8 @@ def _chart(chart_id: str, title: str, rows: Sequence[CountRow]) -> Chart:
             segments.append(Segment(status.value, STATUS_LABELS[status], count, f"{x:.1f}", f"{width:.1f}"))
             x += width
         parts = [f"{row.counts[status.value]} {STATUS_LABELS[status].lower()}" for status in CHART_STATUSES]
+        if row.muted:
+            parts.append(f"{row.muted} muted")
         bars.append(
             Bar(
                 label=row.label,

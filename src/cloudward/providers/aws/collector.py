@@ -231,6 +231,9 @@ class _CollectionRun:
     def list_type(self, tasks: _Tasks, spec: ResourceSpec, region: str, supplements: frozenset[str]) -> None:
         try:
             items = self._list_items(spec, region)
+            if spec.keep is not None:
+                ctx = Context(self._account_id, region)
+                items = [item for item in items if spec.keep(item, ctx)]
             partials = [_Partial(spec, spec.redact(item) if spec.redact else item, region) for item in items]
         except Exception as exc:
             operation = spec.listing.operation if spec.listing else "synthesize"

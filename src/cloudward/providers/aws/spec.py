@@ -122,6 +122,8 @@ class ResourceSpec:
     tags: Callable[[Item], dict[str, str]] = _empty_tags
     region_of: Call | None = None
     redact: Callable[[Item], Item] | None = None
+    keep: Callable[[Item, Context], bool] | None = None
+    """Drops listed items that are not the account's own (an endpoint that ignores ``OwnerIds``)."""
 
     def permissions(self, supplements: Iterable[str] | None = None) -> set[str]:
         """IAM actions needed to list this type and read the given supplements (all when None)."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from cloudward.checks.aws.s3._block import account_public_access_block
+from cloudward.checks.aws.s3._public import bucket_public_result
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -14,41 +12,7 @@ from cloudward.checks.model import (
     Severity,
     Threat,
 )
-from cloudward.iam.statements import (
-    Statement,
-    applies_to_everyone,
-    covers_statement,
-    describe_actions,
-    negated_pins,
-    pinned,
-    pinned_network,
-    public_principal,
-    statement_label,
-    statements,
-)
 from cloudward.inventory import Inventory, Resource
-
-PUBLIC_GROUPS = {
-    "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
-}
-# Condition keys whose fixed value ties a request to an organization, an account or a caller.
-PINNING_KEYS = (
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceOwner",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:userid",
-    "s3:DataAccessPointAccount",
-    "s3:DataAccessPointArn",
-)
-# What a Deny for everyone may negate to confine a public Allow: the keys above and the network keys.
-GUARD_KEYS = (*PINNING_KEYS, "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce")
 
 meta = CheckMeta(
     id="s3_bucket_public",
@@ -131,85 +95,6 @@ meta = CheckMeta(
 )
 
 
-def public_grants(acl: Any) -> list[str]:
-    """ACL grants to the public groups, as ``READ to AllUsers``."""
-    found: list[str] = []
-    for grant in (acl or {}).get("Grants") or []:
-        grantee = grant.get("Grantee") or {}
-        group = PUBLIC_GROUPS.get(str(grantee.get("URI", "")).replace("https://", "http://").rstrip("/"))
-        if group:
-            found.append(f"{grant.get('Permission', '?')} to {group}")
-    return found
-
-
-def _restricting(statement: Statement) -> list[str]:
-    """The statement's conditions that confine it to a network, organization, account or caller."""
-    condition = statement.get("Condition")
-    return pinned(condition, PINNING_KEYS) + pinned_network(condition)
-
-
-def public_statements(policy: Any) -> tuple[list[str], list[str]]:
-    """Public Allow statements of a policy, and those a Deny or a Condition confines (for the reason).
-
-    Raises:
-        UnknownAttributeError: the policy, or an element read here, has an unexpected shape.
-    """
-    found: list[str] = []
-    confined: list[str] = []
-    labelled = [(statement_label(item, index), item) for index, item in enumerate(statements(policy, "BucketPolicy"))]
-    guards = [
-        (label, deny, negated_pins(deny.get("Condition"), GUARD_KEYS))
-        for label, deny in labelled
-        if deny["Effect"] == "Deny" and applies_to_everyone(deny)
-    ]
-    for label, statement in labelled:
-        principal = public_principal(statement)
-        if principal is None:
-            continue
-        described = f"{label} allows {describe_actions(statement)} to {principal}"
-        conditions = _restricting(statement)
-        if conditions:
-            confined.append(f"{described} only under {', '.join(conditions)}")
-            continue
-        guard = next((g for g in guards if g[2] and covers_statement(g[1], statement)), None)
-        if guard is not None:
-            confined.append(f"{described}, but {guard[0]} denies it under {', '.join(guard[2])}")
-            continue
-        found.append(described)
-    return found, confined
-
-
-def _neutralized_by(resource: Resource, inventory: Inventory, flag: str) -> str | None:
-    """``bucket`` or ``account`` when that level sets the flag, else None (the account is read lazily)."""
-    if (resource.supplement("PublicAccessBlockConfiguration") or {}).get(flag):
-        return "bucket"
-    if account_public_access_block(resource, inventory).get(flag):
-        return "account"
-    return None
-
-
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """FAIL naming every public grant and statement that Block Public Access leaves in force."""
-    grants = public_grants(resource.supplement("AccessControlList"))
-    policy = resource.supplement("BucketPolicy")
-    policy_public, confined = public_statements(policy) if policy is not None else ([], [])
-    exposed: list[str] = []
-    neutralized: list[str] = []
-    for kind, items, flag in (
-        ("public ACL grant", grants, "IgnorePublicAcls"),
-        ("public policy", policy_public, "RestrictPublicBuckets"),
-    ):
-        if not items:
-            continue
-        level = _neutralized_by(resource, inventory, flag)
-        listed = "; ".join(items)
-        if level:
-            neutralized.append(f"{kind} ({listed}) neutralized by {flag}=true at {level} level")
-        else:
-            exposed.append(f"{kind}: {listed} ({flag}=false at bucket and account level)")
-    if exposed:
-        return CheckResult.failed("; ".join(exposed))
-    notes = neutralized + [f"not public: {item}" for item in confined]
-    if notes:
-        return CheckResult.passed("; ".join(notes))
-    return CheckResult.passed("no public ACL grant and no public bucket policy statement")
+    return bucket_public_result(resource, inventory)

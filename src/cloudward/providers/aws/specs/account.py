@@ -12,8 +12,6 @@ from cloudward.providers.aws.specs.s3 import NO_PUBLIC_ACCESS_BLOCK
 
 ACCOUNT = "AWS::::Account"
 REGION = "AWS::::Region"
-
-
 SUPPORT_ACCESS_POLICY = "AWSSupportAccess"
 """The AWS managed policy that lets a principal manage AWS Support cases."""
 

@@ -1,0 +1,1 @@
+"""EFS checks: file systems."""

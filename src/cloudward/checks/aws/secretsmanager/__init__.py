@@ -1,0 +1,1 @@
+"""Secrets Manager checks: secrets (their metadata only, never their values)."""
