@@ -1,0 +1,1 @@
+"""Billing checks: spend alerts (AWS Budgets, CloudWatch billing alarms)."""

@@ -1,0 +1,31 @@
+"""The outcomes the other seeders leave out, so every check has a PASS and a FAIL in the lab.
+
+Runs last (module order). Adds no resources: an inline ``*:*`` policy on the CI user and on the Lambda
+execution role (two classic over-grants), and a locked-down default security group in ``acme-prod``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cloudward.lab.seed import HOME
+
+FULL_ADMIN = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def seed(lab: Any) -> None:
+    """Inline admin grants on ci-deploy and acme-lambda-exec; acme-prod's default group allows nothing."""
+    iam = lab.c("iam")
+    iam.put_user_policy(UserName="ci-deploy", PolicyName="deploy-everything", PolicyDocument=FULL_ADMIN)
+    iam.put_role_policy(RoleName="acme-lambda-exec", PolicyName="lambda-admin", PolicyDocument=FULL_ADMIN)
+    ec2 = lab.c("ec2", HOME)
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["acme-prod"]}])["Vpcs"]
+    groups = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
+    default = groups[0]
+    if default.get("IpPermissions"):
+        ec2.revoke_security_group_ingress(GroupId=default["GroupId"], IpPermissions=default["IpPermissions"])
+    if default.get("IpPermissionsEgress"):
+        ec2.revoke_security_group_egress(GroupId=default["GroupId"], IpPermissions=default["IpPermissionsEgress"])
