@@ -16,7 +16,8 @@ from cloudward.lab.seed import LAB_REGIONS, SeedSummary, age_access_key
 from cloudward.providers.aws.clients import Boto3Clients
 
 BASE_COUNTS = {
-    "AWS::CloudTrail::Trail": 2,
+    # the core account (seed.py)
+    "AWS::CloudTrail::Trail": 3,  # + acme-legacy-trail (identity)
     "AWS::Config::ConfigurationRecorder": 1,
     "AWS::EC2::Instance": 2,
     "AWS::EC2::SecurityGroup": 7,
@@ -24,12 +25,52 @@ BASE_COUNTS = {
     "AWS::EC2::Volume": 2,
     "AWS::IAM::Group": 1,
     "AWS::IAM::Policy": 2,
-    "AWS::IAM::Role": 6,
-    "AWS::IAM::User": 4,
+    "AWS::IAM::Role": 8,  # + acme-support (identity), acme-cloudtrail-logs (monitoring)
+    "AWS::IAM::User": 6,  # + erin, frank (identity)
     "AWS::KMS::Key": 3,
-    "AWS::Lambda::Function": 4,
+    "AWS::Lambda::Function": 6,  # + acme-legacy-etl, acme-partner-sync (identity)
     "AWS::RDS::DBInstance": 2,
-    "AWS::S3::Bucket": 4,
+    "AWS::S3::Bucket": 5,  # + acme-legacy-trail-logs (identity)
+    # seeders/apps.py
+    "AWS::ApiGateway::RestApi": 2,
+    "AWS::CertificateManager::Certificate": 1,
+    "AWS::ECR::Repository": 2,
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": 3,
+    "AWS::SNS::Topic": 3,  # + acme-security-alerts (monitoring)
+    "AWS::SQS::Queue": 3,
+    "AWS::WAFv2::WebACL": 1,
+    # seeders/data.py
+    "AWS::EC2::Image": 2,
+    "AWS::EC2::NetworkAcl": 2,
+    "AWS::EC2::Snapshot": 4,  # two named ones, and one root-volume snapshot per CreateImage
+    "AWS::EFS::FileSystem": 2,
+    "AWS::RDS::DBSnapshot": 2,
+    "AWS::SecretsManager::Secret": 3,
+    # seeders/identity.py
+    "AWS::IAM::ServerCertificate": 1,
+    # seeders/monitoring.py
+    "AWS::Budgets::Budget": 2,
+    "AWS::CloudWatch::Alarm": 9,  # eight on metric filters, one on estimated charges
+    "AWS::GuardDuty::Detector": 1,
+    "AWS::Logs::LogGroup": 1,
+    "AWS::Logs::MetricFilter": 9,
+    "AWS::SecurityHub::Hub": 1,
+}
+BASE_BUCKETS = {
+    "acme-access-logs",
+    "acme-customer-data",
+    "acme-public-website",
+    "acme-eu-archive",
+    "acme-legacy-trail-logs",
+}
+BASE_USERS = {"alice", "bob", "ci-deploy", "carol", "erin", "frank"}
+BASE_FUNCTIONS = {
+    "acme-public-webhook",
+    "acme-internal-api",
+    "acme-nightly-report",
+    "acme-eu-thumbnailer",
+    "acme-legacy-etl",
+    "acme-partner-sync",
 }
 SCALED_TYPES = ("AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::IAM::User", "AWS::Lambda::Function")
 
@@ -100,14 +141,16 @@ SCALE_SCRIPT = textwrap.dedent(
     with LabServer() as server:
         summary = seed_lab(server.endpoint_url, scale=3)
         clients = Boto3Clients(endpoint_url=server.endpoint_url, credentials=LAB_CREDENTIALS)
-        functions = sum(
-            len(clients.client("lambda", region).list_functions()["Functions"]) for region in summary.regions
-        )
+        functions = [
+            f["FunctionName"]
+            for region in summary.regions
+            for f in clients.client("lambda", region).list_functions()["Functions"]
+        ]
         print(json.dumps({
             "counts": dict(summary.counts),
-            "buckets": len(clients.client("s3", "us-east-1").list_buckets()["Buckets"]),
-            "users": len(clients.client("iam", "us-east-1").list_users()["Users"]),
-            "functions": functions,
+            "buckets": sorted(b["Name"] for b in clients.client("s3", "us-east-1").list_buckets()["Buckets"]),
+            "users": sorted(u["UserName"] for u in clients.client("iam", "us-east-1").list_users()["Users"]),
+            "functions": sorted(functions),
         }))
     """
 )
@@ -122,4 +165,7 @@ def test_scale_adds_that_many_of_each_benchmark_type() -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     expected = {t: n + (3 if t in SCALED_TYPES else 0) for t, n in BASE_COUNTS.items()}
     assert result["counts"] == expected
-    assert (result["buckets"], result["users"], result["functions"]) == (4 + 3, 4 + 3, 4 + 3)
+    bench = [f"{index:04d}" for index in range(3)]
+    assert result["buckets"] == sorted(BASE_BUCKETS | {f"acme-bench-{n}" for n in bench})
+    assert result["users"] == sorted(BASE_USERS | {f"bench-user-{n}" for n in bench})
+    assert result["functions"] == sorted(BASE_FUNCTIONS | {f"acme-bench-{n}-fn" for n in bench})

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import io
 import json
+import urllib.request
 import zipfile
 from collections import Counter
 from collections.abc import Mapping
@@ -595,6 +596,20 @@ class Lab:
         self.function(region, f"{name}-fn", {"TOKEN": "lab-not-a-secret"} if weak else None, "NONE" if weak else None)
 
 
+LAB_RANDOM_SEED = 20261129
+
+
+def _make_ids_reproducible(endpoint_url: str) -> None:
+    """Seed moto's id generator, so a fresh lab gets the same instance, key and volume ids every time.
+
+    The lab's expected findings (tests/lab/expected_findings.txt) name resources moto creates itself
+    (default VPCs and NACLs, root volumes), so their ids must not change between runs.
+    """
+    request = urllib.request.Request(f"{endpoint_url}/moto-api/seed?a={LAB_RANDOM_SEED}", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
 def seed_lab(endpoint_url: str, scale: int = 0, *, age_keys: bool = True) -> SeedSummary:
     """Create the acme account in a fresh emulator at ``endpoint_url``, over HTTP with the lab credentials.
 
@@ -612,6 +627,7 @@ def seed_lab(endpoint_url: str, scale: int = 0, *, age_keys: bool = True) -> See
         What was created, per resource type.
     """
     _enable_aws_managed_policies()
+    _make_ids_reproducible(endpoint_url)
     seeder = Lab(endpoint_url)
     # Sequential on purpose: the emulator shares this process's GIL, so threads made seeding slower.
     # Order matters: KMS keys and IAM roles before their users, the log bucket before its writers.
