@@ -34,6 +34,8 @@ Matcher = Callable[[Event], bool]
 
 _MISSING = object()
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+MAX_NESTING = 50
+"""Deeper parentheses are rejected (CloudWatch caps patterns at 1,024 characters; no real filter nests this far)."""
 _SELECTOR = re.compile(r"\$((?:\.[A-Za-z0-9_@\-]+|\[\d+\])*)")
 _SEGMENT = re.compile(r"\.([A-Za-z0-9_@\-]+)|\[(\d+)\]")
 _OPERATORS = ("!=", "<=", ">=", "=", "<", ">")
@@ -92,8 +94,19 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _wildcard(expected: str) -> re.Pattern[str]:
-    return re.compile("^" + ".*".join(re.escape(part) for part in expected.split("*")) + "$", re.DOTALL)
+def _wildcard_matches(expected: str, actual: str) -> bool:
+    """``*`` matches any run of characters; linear scan, no regex (no catastrophic backtracking)."""
+    parts = expected.split("*")
+    first, last, middle = parts[0], parts[-1], parts[1:-1]
+    if len(actual) < len(first) + len(last) or not actual.startswith(first) or not actual.endswith(last):
+        return False
+    position, end = len(first), len(actual) - len(last)
+    for part in middle:
+        found = actual.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _equals(actual: Any, expected: str, bare: bool) -> bool:
@@ -102,11 +115,11 @@ def _equals(actual: Any, expected: str, bare: bool) -> bool:
     if expected == "*":  # any value at all
         return True
     if bare and _NUMBER.match(expected) and _is_number(actual):
-        return float(actual) == float(expected)
+        return bool(actual == float(expected))  # int/float compare exactly, even beyond 1e308
     if isinstance(actual, str):
-        return bool(_wildcard(expected).match(actual)) if "*" in expected else actual == expected
+        return _wildcard_matches(expected, actual) if "*" in expected else actual == expected
     if _is_number(actual) and _NUMBER.match(expected):
-        return float(actual) == float(expected)
+        return bool(actual == float(expected))  # int/float compare exactly, even beyond 1e308
     return False
 
 
@@ -117,7 +130,7 @@ def _compare(path: str, operator: str, expected: str, bare: bool) -> Matcher:
     if not _NUMBER.match(expected):
         raise PatternError(f"{operator} needs a number, not {expected!r}")
     limit = float(expected)
-    compare: Callable[[float], bool] = {
+    compare: Callable[[float | int], bool] = {
         "<": lambda value: value < limit,
         ">": lambda value: value > limit,
         "<=": lambda value: value <= limit,
@@ -126,7 +139,7 @@ def _compare(path: str, operator: str, expected: str, bare: bool) -> Matcher:
 
     def numeric(event: Event) -> bool:
         actual = _lookup(event, path)
-        return _is_number(actual) and compare(float(actual))
+        return _is_number(actual) and compare(actual)  # no float(): a huge int compares exactly
 
     return numeric
 
@@ -159,6 +172,7 @@ class _JsonParser:
         self.text = text
         self.end = len(text) - 1  # the closing brace: bare values stop before it
         self.pos = 0
+        self.depth = 0
 
     def parse(self) -> Matcher:
         self._expect("{")
@@ -198,9 +212,13 @@ class _JsonParser:
 
     def _atom(self) -> Matcher:
         if self._peek("("):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise PatternError(f"parentheses nested deeper than {MAX_NESTING} levels")
             self.pos += 1
             matcher = self._or()
             self._expect(")")
+            self.depth -= 1
             return matcher
         return self._comparison()
 
@@ -235,6 +253,8 @@ class _JsonParser:
         while self.pos < self.end:
             if self.text[self.pos] == ")" or self.text.startswith(("&&", "||"), self.pos):
                 break
+            if self.text[self.pos] in "{}(":
+                raise PatternError(f"unexpected {self.text[self.pos]!r} in an unquoted value at position {self.pos}")
             self.pos += 1
         value = self.text[start : self.pos].strip()
         if not value:
