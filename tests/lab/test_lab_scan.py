@@ -40,6 +40,8 @@ LAB_CANNOT_PASS_AND_FAIL = {
     "s3_account_public_access_block": "one account",
     "cloudtrail_multi_region_enabled": "one account",
     "billing_alerts_configured": "one account",
+    "cloudtrail_s3_write_data_events": "one account",
+    "cloudtrail_s3_read_data_events": "one account",
     "iam_server_certificate_not_expired": "moto reports every server certificate as expired (2012-05-08)",
     "s3_bucket_mfa_delete_enabled": "moto ignores MFADelete: every bucket fails",
     **{

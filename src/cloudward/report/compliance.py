@@ -48,7 +48,10 @@ def print_assessment(console: Console, assessment: Assessment) -> None:
     console.print(scores)
     manual = assessment.manual()
     if manual:
-        console.print(f"[cyan]{len(manual)} MANUAL requirement(s) to verify by hand[/] (audit summaries in the JSON)")
+        console.print(f"[cyan]{len(manual)} MANUAL requirement(s) to verify by hand:[/]")
+        for requirement in manual:
+            line = f"  [cyan]{requirement.id}[/] {requirement.title}: [dim]{requirement.audit}[/]"
+            console.print(line, highlight=False)
 
 
 def assessment_document(assessment: Assessment) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The outcomes the other seeders leave out, so every check has a PASS and a FAIL in the lab.
 
 Runs last (module order). Adds no resources: an inline ``*:*`` policy on the CI user and on the Lambda
-execution role (two classic over-grants), and a locked-down default security group in ``acme-prod``.
+execution role (two classic over-grants), a locked-down default security group in ``acme-prod``, and S3
+write (not read) data events on the organization trail.
 """
 
 from __future__ import annotations
@@ -29,3 +30,14 @@ def seed(lab: Any) -> None:
         ec2.revoke_security_group_ingress(GroupId=default["GroupId"], IpPermissions=default["IpPermissions"])
     if default.get("IpPermissionsEgress"):
         ec2.revoke_security_group_egress(GroupId=default["GroupId"], IpPermissions=default["IpPermissionsEgress"])
+    # the organization trail records S3 object writes for every bucket, but not reads
+    lab.c("cloudtrail", HOME).put_event_selectors(
+        TrailName="acme-org-trail",
+        EventSelectors=[
+            {
+                "ReadWriteType": "WriteOnly",
+                "IncludeManagementEvents": True,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+            }
+        ],
+    )

@@ -1,4 +1,4 @@
-"""CloudTrail: trails in their home region, with their logging status."""
+"""CloudTrail: trails in their home region, with their logging status and event selectors."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ SPECS = (
                 "get_trail_status",
                 "cloudtrail:GetTrailStatus",
                 params=lambda item, ctx: {"Name": item["TrailARN"]},
+            ),
+            "EventSelectors": Call(
+                "get_event_selectors",
+                "cloudtrail:GetEventSelectors",
+                params=lambda item, ctx: {"TrailName": item["TrailARN"]},
+                select=lambda r: {
+                    "EventSelectors": r.get("EventSelectors") or [],
+                    "AdvancedEventSelectors": r.get("AdvancedEventSelectors") or [],
+                },
             ),
         },
     ),
