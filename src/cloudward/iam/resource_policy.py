@@ -6,6 +6,7 @@ Allow statements a Condition or a Deny confines, and words the result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cloudward.iam.statements import (
@@ -35,8 +36,8 @@ PINNING_KEYS = (
 )
 """Condition keys whose fixed value ties a request to an organization, an account or a caller."""
 
-GUARD_KEYS = (*PINNING_KEYS, "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce")
-"""What a Deny for everyone may negate to confine a public Allow: the keys above and the network keys."""
+NETWORK_KEYS = ("aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce")
+"""Network keys: a Deny for everyone that negates these (or the pinning keys) confines a public Allow."""
 
 RULE = (
     'An Allow statement is public when its Principal is everyone: "*" (also ["*"], or "*" under any '
@@ -60,18 +61,26 @@ RULE = (
 """The rule, for the descriptions of the checks that apply it."""
 
 
-def _restricting(statement: Statement) -> list[str]:
+def _restricting(statement: Statement, pinning_keys: Sequence[str]) -> list[str]:
     """The statement's conditions that confine it to a network, organization, account or caller."""
     condition = statement.get("Condition")
-    return pinned(condition, PINNING_KEYS) + pinned_network(condition)
+    return pinned(condition, pinning_keys) + pinned_network(condition)
 
 
-def public_statements(policy: Any, name: str) -> tuple[list[str], list[str]]:
+def public_statements(
+    policy: Any,
+    name: str,
+    pinning_keys: Sequence[str] = PINNING_KEYS,
+    public_suffix: str = " with no restricting condition",
+) -> tuple[list[str], list[str]]:
     """The public Allow statements of a resource policy, and those a Condition or a Deny confines.
 
     Args:
         policy: the policy document (a dict, or its JSON text).
         name: what the policy is, for errors (``"Policy"``, ``"RepositoryPolicy"``).
+        pinning_keys: the condition keys that confine a statement to known callers (S3 adds its access
+            point keys); a Deny guard may negate these and the network keys.
+        public_suffix: appended to each public statement's phrase.
 
     Returns:
         ``(public, confined)``: each a list of phrases such as ``Sid 'pub' allows sqs:SendMessage to
@@ -81,8 +90,9 @@ def public_statements(policy: Any, name: str) -> tuple[list[str], list[str]]:
         UnknownAttributeError: the policy, or an element read here, has an unexpected shape.
     """
     labelled = [(statement_label(item, index), item) for index, item in enumerate(statements(policy, name))]
+    guard_keys = (*pinning_keys, *NETWORK_KEYS)
     guards = [
-        (label, deny, negated_pins(deny.get("Condition"), GUARD_KEYS))
+        (label, deny, negated_pins(deny.get("Condition"), guard_keys))
         for label, deny in labelled
         if deny["Effect"] == "Deny" and applies_to_everyone(deny)
     ]
@@ -93,7 +103,7 @@ def public_statements(policy: Any, name: str) -> tuple[list[str], list[str]]:
         if principal is None:
             continue
         described = f"{label} allows {describe_actions(statement)} to {principal}"
-        conditions = _restricting(statement)
+        conditions = _restricting(statement, pinning_keys)
         if conditions:
             confined.append(f"{described} only under {', '.join(conditions)}")
             continue
@@ -101,5 +111,5 @@ def public_statements(policy: Any, name: str) -> tuple[list[str], list[str]]:
         if guard is not None:
             confined.append(f"{described}, but {guard[0]} denies it under {', '.join(guard[2])}")
             continue
-        public.append(f"{described} with no restricting condition")
+        public.append(f"{described}{public_suffix}")
     return public, confined

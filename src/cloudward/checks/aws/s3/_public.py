@@ -10,18 +10,8 @@ from typing import Any
 
 from cloudward.checks.aws.s3._block import account_public_access_block
 from cloudward.checks.model import CheckResult
-from cloudward.iam.statements import (
-    Statement,
-    applies_to_everyone,
-    covers_statement,
-    describe_actions,
-    negated_pins,
-    pinned,
-    pinned_network,
-    public_principal,
-    statement_label,
-    statements,
-)
+from cloudward.iam import resource_policy
+from cloudward.iam.resource_policy import public_statements
 from cloudward.inventory import Inventory, Resource
 
 PUBLIC_SUPPLEMENTS = ("AccessControlList", "BucketPolicy", "PublicAccessBlockConfiguration")
@@ -31,23 +21,8 @@ PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
 }
-# Condition keys whose fixed value ties a request to an organization, an account or a caller.
-PINNING_KEYS = (
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceOwner",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:userid",
-    "s3:DataAccessPointAccount",
-    "s3:DataAccessPointArn",
-)
-# What a Deny for everyone may negate to confine a public Allow: the keys above and the network keys.
-GUARD_KEYS = (*PINNING_KEYS, "aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce")
+PINNING_KEYS = (*resource_policy.PINNING_KEYS, "s3:DataAccessPointAccount", "s3:DataAccessPointArn")
+"""The general pinning keys, and S3's access-point keys."""
 
 
 def public_grants(acl: Any) -> list[str]:
@@ -59,43 +34,6 @@ def public_grants(acl: Any) -> list[str]:
         if group:
             found.append(f"{grant.get('Permission', '?')} to {group}")
     return found
-
-
-def _restricting(statement: Statement) -> list[str]:
-    """The statement's conditions that confine it to a network, organization, account or caller."""
-    condition = statement.get("Condition")
-    return pinned(condition, PINNING_KEYS) + pinned_network(condition)
-
-
-def public_statements(policy: Any) -> tuple[list[str], list[str]]:
-    """Public Allow statements of a policy, and those a Deny or a Condition confines (for the reason).
-
-    Raises:
-        UnknownAttributeError: the policy, or an element read here, has an unexpected shape.
-    """
-    found: list[str] = []
-    confined: list[str] = []
-    labelled = [(statement_label(item, index), item) for index, item in enumerate(statements(policy, "BucketPolicy"))]
-    guards = [
-        (label, deny, negated_pins(deny.get("Condition"), GUARD_KEYS))
-        for label, deny in labelled
-        if deny["Effect"] == "Deny" and applies_to_everyone(deny)
-    ]
-    for label, statement in labelled:
-        principal = public_principal(statement)
-        if principal is None:
-            continue
-        described = f"{label} allows {describe_actions(statement)} to {principal}"
-        conditions = _restricting(statement)
-        if conditions:
-            confined.append(f"{described} only under {', '.join(conditions)}")
-            continue
-        guard = next((g for g in guards if g[2] and covers_statement(g[1], statement)), None)
-        if guard is not None:
-            confined.append(f"{described}, but {guard[0]} denies it under {', '.join(guard[2])}")
-            continue
-        found.append(described)
-    return found, confined
 
 
 def _neutralized_by(resource: Resource, inventory: Inventory, flag: str) -> str | None:
@@ -119,7 +57,9 @@ def bucket_public_result(resource: Resource, inventory: Inventory) -> CheckResul
     """
     grants = public_grants(resource.supplement("AccessControlList"))
     policy = resource.supplement("BucketPolicy")
-    policy_public, confined = public_statements(policy) if policy is not None else ([], [])
+    policy_public, confined = (
+        public_statements(policy, "BucketPolicy", PINNING_KEYS, public_suffix="") if policy is not None else ([], [])
+    )
     exposed: list[str] = []
     neutralized: list[str] = []
     for kind, items, flag in (
