@@ -248,11 +248,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cloudward-bench-") as tmp:
         workdir = Path(tmp)
-        runs = [
-            run
-            for scale in (int(s) for s in args.scales.split(","))
-            for run in bench_scale(scale, not args.no_prowler, workdir, args.prowler_timeout)
-        ]
+        runs: list[Run] = []
+        for scale in (int(s) for s in args.scales.split(",")):
+            for run in bench_scale(scale, not args.no_prowler, workdir, args.prowler_timeout):
+                runs.append(run)
+                print(f"measured: {asdict(run)}", flush=True)  # kept even if a later step fails
         snapshot = bench_snapshot(args.resources, workdir)
     print("\nScan of the emulated lab account (same moto server, same services, same run)")
     print(f"{'tool':<10} {'scale':>5} {'wall s':>8} {'peak MB':>8} {'exit':>4} {'API calls':>9} {'repeated':>8}")

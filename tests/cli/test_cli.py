@@ -104,7 +104,8 @@ def test_collect_then_check_with_filters(lab_endpoint: str, tmp_path: Path) -> N
     )
     assert collected.exit_code == 0, collected.output
     manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
-    assert set(manifest["collected"]) == {"AWS::S3::Bucket", "AWS::::Account"}  # need-driven collection
+    # need-driven collection: buckets, the account's Block Public Access, and trails (which buckets hold logs)
+    assert set(manifest["collected"]) == {"AWS::S3::Bucket", "AWS::::Account", "AWS::CloudTrail::Trail"}
     checked = runner.invoke(
         app,
         [

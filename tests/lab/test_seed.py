@@ -30,7 +30,7 @@ BASE_COUNTS = {
     "AWS::KMS::Key": 3,
     "AWS::Lambda::Function": 6,  # + acme-legacy-etl, acme-partner-sync (identity)
     "AWS::RDS::DBInstance": 2,
-    "AWS::S3::Bucket": 5,  # + acme-legacy-trail-logs (identity)
+    "AWS::S3::Bucket": 6,  # + acme-legacy-trail-logs (identity), acme-audit-archive (zz_coverage)
     # seeders/apps.py
     "AWS::ApiGateway::RestApi": 2,
     "AWS::CertificateManager::Certificate": 1,
@@ -62,6 +62,7 @@ BASE_BUCKETS = {
     "acme-public-website",
     "acme-eu-archive",
     "acme-legacy-trail-logs",
+    "acme-audit-archive",
 }
 BASE_USERS = {"alice", "bob", "ci-deploy", "carol", "erin", "frank"}
 BASE_FUNCTIONS = {

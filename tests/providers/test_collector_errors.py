@@ -37,7 +37,13 @@ from tests.providers.fault_proxy import (
 RESTRICTED_USER = "cloudward-test-restricted"
 DENIED_ACTIONS = ["s3:GetBucketPolicy", "ec2:DescribeVolumes"]
 BUCKETS_BY_REGION = {
-    "us-east-1": {"acme-access-logs", "acme-customer-data", "acme-public-website", "acme-legacy-trail-logs"},
+    "us-east-1": {
+        "acme-access-logs",
+        "acme-customer-data",
+        "acme-public-website",
+        "acme-legacy-trail-logs",
+        "acme-audit-archive",
+    },
     "eu-west-1": {"acme-eu-archive"},
 }
 # Boto3Clients(max_attempts=N) makes N attempts in all (botocore's "total_max_attempts").
@@ -155,6 +161,7 @@ def test_throttling_that_outlasts_retries_is_recorded_and_never_passes(lab_endpo
         "acme-public-website": Status.FAIL,
         "acme-eu-archive": Status.FAIL,
         "acme-legacy-trail-logs": Status.FAIL,
+        "acme-audit-archive": Status.PASS,
     }
 
 

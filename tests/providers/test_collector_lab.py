@@ -153,6 +153,7 @@ def test_buckets(inventory: Inventory) -> None:
         ("acme-access-logs", "us-east-1"),
         ("acme-eu-archive", "eu-west-1"),
         ("acme-legacy-trail-logs", "us-east-1"),
+        ("acme-audit-archive", "us-east-1"),
     }
     all_users_read = {
         "Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},

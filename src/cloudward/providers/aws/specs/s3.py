@@ -74,6 +74,20 @@ SPECS = (
             "BucketVersioningConfiguration": Call(
                 "get_bucket_versioning", "s3:GetBucketVersioning", params=_bucket, select=_versioning
             ),
+            "ObjectLockConfiguration": Call(
+                "get_object_lock_configuration",
+                "s3:GetBucketObjectLockConfiguration",
+                params=_bucket,
+                select=lambda r: r["ObjectLockConfiguration"],
+                not_configured={"ObjectLockConfigurationNotFoundError": None},
+            ),
+            "Tags": Call(
+                "get_bucket_tagging",
+                "s3:GetBucketTagging",
+                params=_bucket,
+                select=lambda r: {str(tag["Key"]): str(tag.get("Value", "")) for tag in r.get("TagSet") or []},
+                not_configured={"NoSuchTagSet": {}},
+            ),
             "BucketLoggingConfiguration": Call(
                 "get_bucket_logging",
                 "s3:GetBucketLogging",
