@@ -11,7 +11,7 @@ from rich.console import Console
 from cloudward.checks.model import Status
 from cloudward.checks.registry import default_registry
 from cloudward.findings.model import Finding, ResourceRef
-from cloudward.findings.mutelist import parse_mutelist
+from cloudward.findings.mutelist import MuteReport, parse_mutelist
 from cloudward.report.console import print_summary
 from cloudward.report.context import ScanContext
 
@@ -37,10 +37,10 @@ def _cells(line: str) -> list[str]:
     return [part.strip() for part in parts[1:-1]] if len(parts) == 8 else []
 
 
-def _print(findings: list[Finding], **kwargs: object) -> str:
+def _print(findings: list[Finding], mutes: MuteReport | None = None) -> str:
     out = io.StringIO()
     console = Console(file=out, width=240, color_system=None)
-    print_summary(console, findings, CONTEXT, **kwargs)  # type: ignore[arg-type]
+    print_summary(console, findings, CONTEXT, mutes=mutes)
     return out.getvalue()
 
 

@@ -357,9 +357,30 @@ def _metric_alarm(metric_filter: Resource, alarms: list[Resource]) -> tuple[str 
 
 def _coverage(control: Control, pattern_text: str) -> tuple[list[str], list[str]]:
     """The control's events the pattern misses, and the routine events it also counts."""
+    missed, noisy = _cached_coverage(control, pattern_text)
+    return list(missed), list(noisy)
+
+
+_COVERAGE_CACHE: dict[tuple[int, str], tuple[Control, tuple[str, ...], tuple[str, ...]]] = {}
+_COVERAGE_CACHE_LIMIT = 10_000
+
+
+def _cached_coverage(control: Control, pattern_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Parsed and run once per (control, pattern): many trails and accounts share the same filters.
+
+    Keyed by the control's identity (controls are module constants holding unhashable sample events);
+    the control is kept in the entry so its id cannot be reused while cached.
+    """
+    key = (id(control), pattern_text)
+    cached = _COVERAGE_CACHE.get(key)
+    if cached is not None and cached[0] is control:
+        return cached[1], cached[2]
     pattern = parse(pattern_text)
-    missed = [event.label for event in control.matches if not pattern.matches(event.record)]
-    noisy = [event.label for event in control.ignores if pattern.matches(event.record)]
+    missed = tuple(event.label for event in control.matches if not pattern.matches(event.record))
+    noisy = tuple(event.label for event in control.ignores if pattern.matches(event.record))
+    if len(_COVERAGE_CACHE) >= _COVERAGE_CACHE_LIMIT:
+        _COVERAGE_CACHE.clear()
+    _COVERAGE_CACHE[key] = (control, missed, noisy)
     return missed, noisy
 
 
