@@ -309,6 +309,35 @@ def _watched(alarm: Mapping[str, Any]) -> list[tuple[str, str, frozenset[str]]]:
     ]
 
 
+AlarmIndex = dict[tuple[str, str], list[tuple[Resource, list[tuple[str, str, frozenset[str]]]]]]
+"""(namespace, metric name) -> the alarms watching that metric, with everything each alarm watches."""
+
+_ALARM_INDEXES: dict[tuple[int, str], tuple[Inventory, AlarmIndex]] = {}
+
+
+def _alarm_index(inventory: Inventory, region: str) -> AlarmIndex:
+    """The region's alarms by watched metric, built once per inventory and region (not per trail or filter).
+
+    Raises:
+        UnknownAttributeError: the region's alarms could not be listed.
+    """
+    key = (id(inventory), region)
+    cached = _ALARM_INDEXES.get(key)
+    if cached is not None and cached[0] is inventory:
+        return cached[1]
+    index: AlarmIndex = {}
+    for alarm in inventory.of_type(ALARM, region):
+        watched = _watched(alarm.configuration or {})
+        for namespace, metric, _ in watched:
+            entries = index.setdefault((namespace, metric), [])
+            if not entries or entries[-1][0] is not alarm:
+                entries.append((alarm, watched))
+    if len(_ALARM_INDEXES) >= 8:
+        _ALARM_INDEXES.clear()
+    _ALARM_INDEXES[key] = (inventory, index)
+    return index
+
+
 def _alarm_action_problem(alarm: Mapping[str, Any]) -> str | None:
     """Why the alarm notifies nobody (ActionsEnabled=false, no AlarmActions), or None."""
     if alarm.get("ActionsEnabled") is False:
@@ -318,17 +347,14 @@ def _alarm_action_problem(alarm: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _alarm_for(transformation: Mapping[str, Any], alarms: list[Resource]) -> tuple[str | None, list[str]]:
+def _alarm_for(transformation: Mapping[str, Any], alarms: AlarmIndex) -> tuple[str | None, list[str]]:
     """An alarm with an action on the transformation's metric (as a description), and why others fail."""
     namespace = str(transformation.get("metricNamespace") or "")
     name = str(transformation.get("metricName") or "")
     dimensions = frozenset(str(key) for key in (transformation.get("dimensions") or {}))
     problems: list[str] = []
-    for alarm in alarms:
+    for alarm, watched in alarms.get((namespace, name), []):
         configuration = alarm.configuration or {}
-        watched = _watched(configuration)
-        if not any(ns == namespace and metric == name for ns, metric, _ in watched):
-            continue
         alarm_name = configuration.get("AlarmName") or alarm.name
         if not any(ns == namespace and metric == name and dims == dimensions for ns, metric, dims in watched):
             problems.append(f"alarm {alarm_name}: its dimensions differ from the filter's")
@@ -342,7 +368,7 @@ def _alarm_for(transformation: Mapping[str, Any], alarms: list[Resource]) -> tup
     return None, problems
 
 
-def _metric_alarm(metric_filter: Resource, alarms: list[Resource]) -> tuple[str | None, list[str]]:
+def _metric_alarm(metric_filter: Resource, alarms: AlarmIndex) -> tuple[str | None, list[str]]:
     """The first alarm with an action on one of the filter's metrics (described), or None and why not."""
     configuration = metric_filter.configuration or {}
     problems: list[str] = []
@@ -411,6 +437,49 @@ def _classify(
     return covering, unevaluated, notes
 
 
+Classification = tuple[list[Resource], list[tuple[Resource, str]], list[str]]
+_GROUP_CLASSIFICATIONS: dict[tuple[int, int, str, str], tuple[Inventory, Classification | None]] = {}
+
+
+def _group_classification(control: Control, inventory: Inventory, region: str, group: str) -> Classification | None:
+    """The log group's filters classified for the control (None: no filters), once per inventory and group.
+
+    Many trails may deliver to one log group; classifying it once keeps large inventories linear.
+
+    Raises:
+        UnknownAttributeError: the region's metric filters could not be listed.
+    """
+    key = (id(inventory), id(control), region, group)
+    cached = _GROUP_CLASSIFICATIONS.get(key)
+    if cached is not None and cached[0] is inventory:
+        return cached[1]
+    by_group = _filters_by_group(inventory, region)
+    filters = by_group.get(group, [])
+    result = _classify(control, filters) if filters else None
+    if len(_GROUP_CLASSIFICATIONS) >= 1024:
+        _GROUP_CLASSIFICATIONS.clear()
+    _GROUP_CLASSIFICATIONS[key] = (inventory, result)
+    return result
+
+
+_FILTERS_BY_GROUP: dict[tuple[int, str], tuple[Inventory, dict[str, list[Resource]]]] = {}
+
+
+def _filters_by_group(inventory: Inventory, region: str) -> dict[str, list[Resource]]:
+    """The region's metric filters by log group name, built once per inventory and region."""
+    key = (id(inventory), region)
+    cached = _FILTERS_BY_GROUP.get(key)
+    if cached is not None and cached[0] is inventory:
+        return cached[1]
+    grouped: dict[str, list[Resource]] = {}
+    for metric_filter in inventory.of_type(METRIC_FILTER, region):
+        grouped.setdefault(str((metric_filter.configuration or {}).get("logGroupName")), []).append(metric_filter)
+    if len(_FILTERS_BY_GROUP) >= 8:
+        _FILTERS_BY_GROUP.clear()
+    _FILTERS_BY_GROUP[key] = (inventory, grouped)
+    return grouped
+
+
 def _log_group(control: Control, trail: Resource, inventory: Inventory, findings: _Findings) -> None:
     label = _trail_label(trail)
     arn = str((trail.configuration or {})["CloudWatchLogsLogGroupArn"])
@@ -427,23 +496,19 @@ def _log_group(control: Control, trail: Resource, inventory: Inventory, findings
         findings.unknown.append(f"{prefix}in {region}, which was not scanned")
         return
     try:
-        filters = [
-            metric_filter
-            for metric_filter in inventory.of_type(METRIC_FILTER, region)
-            if (metric_filter.configuration or {}).get("logGroupName") == group
-        ]
+        classified = _group_classification(control, inventory, region, group)
     except UnknownAttributeError as exc:
         findings.unknown.append(f"{prefix}metric filters: {exc.reason}")
         return
-    if not filters:
+    if classified is None:
         findings.problems.append(f"{prefix}the log group has no metric filters")
         return
-    covering, unevaluated, notes = _classify(control, filters)
+    covering, unevaluated, notes = classified[0], classified[1], list(classified[2])
     if not covering and not unevaluated:  # no alarm can change the outcome: the alarms are not needed
         findings.problems.append(f"{prefix}no metric filter counts {control.subject}: {'; '.join(notes)}")
         return
     try:
-        alarms = inventory.of_type(ALARM, region)
+        alarms = _alarm_index(inventory, region)
     except UnknownAttributeError as exc:
         findings.unknown.append(f"{prefix}alarms: {exc.reason}")
         return
