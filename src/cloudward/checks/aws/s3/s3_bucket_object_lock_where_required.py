@@ -64,10 +64,26 @@ meta = CheckMeta(
 )
 
 
+_TRAILS_BY_BUCKET: dict[int, tuple[Inventory, dict[str, list[str]]]] = {}
+
+
+def _trails_by_bucket(inventory: Inventory) -> dict[str, list[str]]:
+    """Trail names by destination bucket, built once per inventory (buckets x trails would be quadratic)."""
+    cached = _TRAILS_BY_BUCKET.get(id(inventory))
+    if cached is not None and cached[0] is inventory:
+        return cached[1]
+    index: dict[str, list[str]] = {}
+    for trail in inventory.of_type(TRAIL):
+        index.setdefault(str((trail.configuration or {}).get("S3BucketName")), []).append(trail.name)
+    _TRAILS_BY_BUCKET.clear()
+    _TRAILS_BY_BUCKET[id(inventory)] = (inventory, index)
+    return index
+
+
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
     """N/A unless required; then FAIL without ObjectLockEnabled=Enabled."""
     reasons: list[str] = []
-    trails = [t.name for t in inventory.of_type(TRAIL) if (t.configuration or {}).get("S3BucketName") == resource.name]
+    trails = _trails_by_bucket(inventory).get(resource.name, [])
     if trails:
         reasons.append(f"receives CloudTrail logs from {', '.join(sorted(trails))}")
     tags = {key.lower(): value.lower() for key, value in (resource.supplement("Tags") or {}).items()}
