@@ -73,6 +73,19 @@ def collect_for_cli(
         return collect_inventory(checks, clients, regions or lab_regions or None, progress, workers)
 
 
+def _select(
+    checks_dir: Sequence[Path] | None,
+    checks: Sequence[str] | None,
+    services: Sequence[str] | None,
+    severity: Severity | None,
+    framework: str | None,
+) -> tuple[Registry, list[Check], Framework | None]:
+    """The registry (built-in plus --checks-dir), the selected checks and the --framework, if any."""
+    registry = default_registry(checks_dir or ())
+    chosen_framework = get_framework(framework) if framework else None
+    return registry, choose_checks(registry, checks, services, severity, chosen_framework), chosen_framework
+
+
 def _mutelist(path: Path | None, registry: Registry) -> Mutelist | None:
     """The --mutelist file, read before any collection so that a typo fails fast; ids checked against all checks."""
     if path is None:
@@ -142,9 +155,7 @@ def scan(
     max_workers: WorkersOption = 16,
 ) -> None:
     """Scan an AWS account: collect what the selected checks need, evaluate, report."""
-    registry = default_registry(checks_dir or ())
-    chosen_framework = get_framework(framework) if framework else None
-    selected = choose_checks(registry, checks, services, severity, chosen_framework)
+    registry, selected, chosen_framework = _select(checks_dir, checks, services, severity, framework)
     parse_formats(report_format)
     mutes = _mutelist(mutelist, registry)
     inventory, collected = collect_for_cli(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
@@ -177,9 +188,7 @@ def collect(
     max_workers: WorkersOption = 16,
 ) -> None:
     """Collect an inventory snapshot (for `cloudward check`, offline, later)."""
-    registry = default_registry(checks_dir or ())
-    chosen_framework = get_framework(framework) if framework else None
-    selected = choose_checks(registry, checks, services, severity, chosen_framework)
+    _, selected, _ = _select(checks_dir, checks, services, severity, framework)
     inventory, collected = collect_for_cli(selected, lab, profile, endpoint_url, split_list(regions), max_workers)
     path = write_snapshot(inventory, output, collected)
     console.print(f"wrote snapshot {path}: {len(inventory)} resources, {len(inventory.errors)} collection error(s)")
@@ -199,9 +208,7 @@ def check(
     framework: FrameworkOption = None,
 ) -> None:
     """Evaluate checks over a snapshot, offline (no credentials, no network)."""
-    registry = default_registry(checks_dir or ())
-    chosen_framework = get_framework(framework) if framework else None
-    selected = choose_checks(registry, checks, services, severity, chosen_framework)
+    registry, selected, chosen_framework = _select(checks_dir, checks, services, severity, framework)
     parse_formats(report_format)
     mutes = _mutelist(mutelist, registry)
     inventory, _ = read_snapshot(snapshot)
