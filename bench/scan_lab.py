@@ -3,8 +3,9 @@
 For each ``--scale N`` (extra buckets, security groups, users and functions in the seeded lab) this
 starts moto in server mode on 127.0.0.1 in its own process, seeds it, then measures in the same run:
 
-* ``cloudward scan`` (a subprocess): wall time and peak RSS;
-* the API calls cloudward makes for that scan, and how many were repeats (none expected);
+* ``cloudward scan`` (a subprocess) twice: restricted to Prowler's services (the ``cloudward`` row, the
+  one compared with Prowler) and over every service it knows (``cloudward-all``): wall time and peak RSS;
+* the API calls cloudward makes for each scan, and how many were repeats (none expected);
 * Prowler (its own virtual environment, ``bench/.venv-prowler``; created on first use), restricted to
   the same services: ``-s s3 iam ec2 vpc cloudtrail config kms rds awslambda``.
 
@@ -40,6 +41,8 @@ from cloudward.providers.aws.clients import Boto3Clients
 ROOT = Path(__file__).resolve().parent.parent
 PROWLER_VENV = ROOT / "bench" / ".venv-prowler"
 PROWLER_SERVICES = ["s3", "iam", "ec2", "vpc", "cloudtrail", "config", "kms", "rds", "awslambda"]
+# the same services under cloudward's names
+COMPARED_SERVICES = ["s3", "iam", "ec2", "vpc", "cloudtrail", "config", "kms", "rds", "lambda"]
 OUT = ROOT / "bench" / "out"
 
 
@@ -117,8 +120,8 @@ def _aws_env(endpoint: str) -> dict[str, str]:
     return env
 
 
-def _count_calls(endpoint: str) -> tuple[int, int]:
-    """The API calls one full cloudward collection makes, and how many repeat an earlier identical call."""
+def _count_calls(endpoint: str, services: list[str]) -> tuple[int, int]:
+    """The API calls one cloudward collection makes, and how many repeat an earlier identical call."""
     clients = Boto3Clients(endpoint_url=endpoint, credentials=LAB_CREDENTIALS)
     calls: Counter[tuple[str, str, str, str]] = Counter()
     clients.add_call_hook(
@@ -126,7 +129,7 @@ def _count_calls(endpoint: str) -> tuple[int, int]:
             [(service, region, operation, json.dumps(params, sort_keys=True, default=str))]
         )
     )
-    collect_inventory(select_checks(), clients, list(LAB_REGIONS))
+    collect_inventory(select_checks(services=services), clients, list(LAB_REGIONS))
     return sum(calls.values()), sum(count - 1 for count in calls.values())
 
 
@@ -150,45 +153,49 @@ def bench_scale(scale: int, with_prowler: bool, workdir: Path, prowler_timeout: 
     try:
         seed_lab(endpoint, scale=scale, age_keys=False)  # keys can only be aged in-process
         env = _aws_env(endpoint)
-        cloudward = _measure(
-            "cloudward",
-            scale,
-            [
-                str(Path(sys.executable).parent / "cloudward"),
-                "scan",
-                "--endpoint-url",
-                endpoint,
-                "--regions",
-                ",".join(LAB_REGIONS),
-                "--output-dir",
-                str(workdir / f"cloudward-{scale}"),
-            ],
-            env,
-            timeout=600,
-        )
-        cloudward.api_calls, cloudward.repeated_calls = _count_calls(endpoint)
-        runs = [cloudward]
+        runs: list[Run] = []
+        for tool, services in (("cloudward", COMPARED_SERVICES), ("cloudward-all", [])):
+            run = _measure(
+                tool,
+                scale,
+                [
+                    str(Path(sys.executable).parent / "cloudward"),
+                    "scan",
+                    "--endpoint-url",
+                    endpoint,
+                    "--regions",
+                    ",".join(LAB_REGIONS),
+                    *(["--services", ",".join(services)] if services else []),
+                    "--output-dir",
+                    str(workdir / f"{tool}-{scale}"),
+                ],
+                env,
+                timeout=600,
+            )
+            run.api_calls, run.repeated_calls = _count_calls(endpoint, services)
+            print(f"measured: {asdict(run)}", flush=True)  # kept even if a later step fails
+            runs.append(run)
         prowler = _ensure_prowler() if with_prowler else None
         if prowler is not None:
-            runs.append(
-                _measure(
-                    "prowler",
-                    scale,
-                    [
-                        str(prowler),
-                        "aws",
-                        "--no-banner",
-                        "-s",
-                        *PROWLER_SERVICES,
-                        "-f",
-                        *LAB_REGIONS,
-                        "-o",
-                        str(workdir / f"prowler-{scale}"),
-                    ],
-                    env,
-                    timeout=prowler_timeout,
-                )
+            prowler_run = _measure(
+                "prowler",
+                scale,
+                [
+                    str(prowler),
+                    "aws",
+                    "--no-banner",
+                    "-s",
+                    *PROWLER_SERVICES,
+                    "-f",
+                    *LAB_REGIONS,
+                    "-o",
+                    str(workdir / f"prowler-{scale}"),
+                ],
+                env,
+                timeout=prowler_timeout,
             )
+            print(f"measured: {asdict(prowler_run)}", flush=True)
+            runs.append(prowler_run)
         return runs
     finally:
         moto.terminate()
@@ -250,17 +257,15 @@ def main() -> None:
         workdir = Path(tmp)
         runs: list[Run] = []
         for scale in (int(s) for s in args.scales.split(",")):
-            for run in bench_scale(scale, not args.no_prowler, workdir, args.prowler_timeout):
-                runs.append(run)
-                print(f"measured: {asdict(run)}", flush=True)  # kept even if a later step fails
+            runs.extend(bench_scale(scale, not args.no_prowler, workdir, args.prowler_timeout))
         snapshot = bench_snapshot(args.resources, workdir)
     print("\nScan of the emulated lab account (same moto server, same services, same run)")
-    print(f"{'tool':<10} {'scale':>5} {'wall s':>8} {'peak MB':>8} {'exit':>4} {'API calls':>9} {'repeated':>8}")
+    print(f"{'tool':<13} {'scale':>5} {'wall s':>8} {'peak MB':>8} {'exit':>4} {'API calls':>9} {'repeated':>8}")
     for run in runs:
         calls = "" if run.api_calls is None else str(run.api_calls)
         repeated = "" if run.repeated_calls is None else str(run.repeated_calls)
         print(
-            f"{run.tool:<10} {run.scale:>5} {run.wall_s:>8} {run.peak_rss_mb:>8} {run.exit_code:>4} "
+            f"{run.tool:<13} {run.scale:>5} {run.wall_s:>8} {run.peak_rss_mb:>8} {run.exit_code:>4} "
             f"{calls:>9} {repeated:>8}"
         )
     for scale in sorted({run.scale for run in runs}):
@@ -269,7 +274,7 @@ def main() -> None:
             ours, theirs = pair["cloudward"], pair["prowler"]
             print(
                 f"scale {scale}: cloudward is {theirs.wall_s / ours.wall_s:.1f}x faster and uses "
-                f"{ours.peak_rss_mb / theirs.peak_rss_mb:.2f}x of Prowler's peak memory"
+                f"{ours.peak_rss_mb / theirs.peak_rss_mb:.2f}x of Prowler's peak memory (same services)"
             )
     print("\nOffline evaluation of a synthetic snapshot")
     for key, value in snapshot.items():

@@ -272,6 +272,16 @@ class _Findings:
     unknown: list[str] = field(default_factory=list)
 
 
+_LISTED_IN_REASON = 5
+
+
+def _joined(lines: list[str]) -> str:
+    """The first few lines joined for a reason, with a count of the rest: reasons stay readable at scale."""
+    shown = "; ".join(lines[:_LISTED_IN_REASON])
+    rest = len(lines) - _LISTED_IN_REASON
+    return f"{shown}; and {rest} more" if rest > 0 else shown
+
+
 def _trail_label(trail: Resource) -> str:
     configuration = trail.configuration or {}
     return f"{configuration.get('Name') or trail.name} ({trail.region})"
@@ -377,7 +387,7 @@ def _metric_alarm(metric_filter: Resource, alarms: AlarmIndex) -> tuple[str | No
         alarm, alarm_problems = _alarm_for(transformation, alarms)
         if alarm:
             return f"filter {metric_filter.name} (metric {metric}) -> {alarm}", problems
-        problems.append(f"metric {metric}: " + ("; ".join(alarm_problems) or "no alarm"))
+        problems.append(f"metric {metric}: " + (_joined(alarm_problems) or "no alarm"))
     return None, problems
 
 
@@ -480,7 +490,13 @@ def _filters_by_group(inventory: Inventory, region: str) -> dict[str, list[Resou
     return grouped
 
 
-def _log_group(control: Control, trail: Resource, inventory: Inventory, findings: _Findings) -> None:
+def _log_group(
+    control: Control, trail: Resource, inventory: Inventory, findings: _Findings, outcomes: dict[str, _Findings]
+) -> None:
+    """Add what the trail's log group gives the control to findings, each line prefixed by the trail.
+
+    Many trails can deliver to one log group: its outcome is worked out once per evaluation (in outcomes).
+    """
     label = _trail_label(trail)
     arn = str((trail.configuration or {})["CloudWatchLogsLogGroupArn"])
     parts = arn.split(":")
@@ -488,52 +504,66 @@ def _log_group(control: Control, trail: Resource, inventory: Inventory, findings
         findings.problems.append(f"{label}: CloudWatchLogsLogGroupArn {arn} is not a log group ARN")
         return
     region, account, group = parts[3], parts[4], parts[6]
+    outcome = outcomes.get(f"{account}:{region}:{group}")
+    if outcome is None:
+        outcome = _group_outcome(control, inventory, account, region, group)
+        outcomes[f"{account}:{region}:{group}"] = outcome
     prefix = f"{label} -> log group {group}: "
+    findings.passed.extend(prefix + line for line in outcome.passed)
+    findings.problems.extend(prefix + line for line in outcome.problems)
+    findings.unknown.extend(prefix + line for line in outcome.unknown)
+
+
+def _group_outcome(control: Control, inventory: Inventory, account: str, region: str, group: str) -> _Findings:
+    """Whether a metric filter on the log group, with an alarm that notifies, counts the control's events."""
+    outcome = _Findings()
     if account != inventory.account_id:
-        findings.unknown.append(f"{prefix}in account {account}, outside this inventory")
-        return
+        outcome.unknown.append(f"in account {account}, outside this inventory")
+        return outcome
     if region not in inventory.regions:
-        findings.unknown.append(f"{prefix}in {region}, which was not scanned")
-        return
+        outcome.unknown.append(f"in {region}, which was not scanned")
+        return outcome
     try:
         classified = _group_classification(control, inventory, region, group)
     except UnknownAttributeError as exc:
-        findings.unknown.append(f"{prefix}metric filters: {exc.reason}")
-        return
+        outcome.unknown.append(f"metric filters: {exc.reason}")
+        return outcome
     if classified is None:
-        findings.problems.append(f"{prefix}the log group has no metric filters")
-        return
+        outcome.problems.append("the log group has no metric filters")
+        return outcome
     covering, unevaluated, notes = classified[0], classified[1], list(classified[2])
     if not covering and not unevaluated:  # no alarm can change the outcome: the alarms are not needed
-        findings.problems.append(f"{prefix}no metric filter counts {control.subject}: {'; '.join(notes)}")
-        return
+        outcome.problems.append(f"no metric filter counts {control.subject}: {_joined(notes)}")
+        return outcome
     try:
         alarms = _alarm_index(inventory, region)
     except UnknownAttributeError as exc:
-        findings.unknown.append(f"{prefix}alarms: {exc.reason}")
-        return
+        outcome.unknown.append(f"alarms: {exc.reason}")
+        return outcome
     for metric_filter in covering:
         chain, problems = _metric_alarm(metric_filter, alarms)
         if chain:
-            findings.passed.append(prefix + chain)
-            return
-        notes.insert(0, f"filter {metric_filter.name} counts them but {'; '.join(problems) or 'has no metric'}")
+            outcome.passed.append(chain)
+            return outcome
+        notes.insert(0, f"filter {metric_filter.name} counts them but {_joined(problems) or 'has no metric'}")
     for metric_filter, error in unevaluated:
         # a pattern that cannot be evaluated matters only when an alarm would notify on its metric
         if _metric_alarm(metric_filter, alarms)[0]:
-            findings.unknown.append(
-                f"{prefix}filter {metric_filter.name} is alarmed, but its pattern was not evaluated: {error}"
+            outcome.unknown.append(
+                f"filter {metric_filter.name} is alarmed, but its pattern was not evaluated: {error}"
             )
         else:
             notes.append(f"filter {metric_filter.name} (pattern not evaluated: {error}) has no alarm with an action")
     if notes:
         lead = "" if covering else f"no metric filter counts {control.subject}: "
-        findings.problems.append(prefix + lead + "; ".join(notes))
+        outcome.problems.append(lead + _joined(notes))
+    return outcome
 
 
 def evaluate_control(control: Control, resource: Resource, inventory: Inventory) -> CheckResult:
     """PASS naming the trail, filter and alarm; FAIL naming each trail's gap; ERROR when input is missing."""
     findings = _Findings()
+    outcomes: dict[str, _Findings] = {}
     seen: set[str] = set()
     for region in inventory.regions:
         try:
@@ -553,14 +583,14 @@ def evaluate_control(control: Control, resource: Resource, inventory: Inventory)
             if problem:
                 findings.problems.append(f"{_trail_label(trail)}: {problem}")
                 continue
-            _log_group(control, trail, inventory, findings)
+            _log_group(control, trail, inventory, findings, outcomes)
             if findings.passed:
                 return CheckResult.passed(f"{control.subject} alarmed: {findings.passed[0]}")
     if findings.unknown:
-        read = f" ({'; '.join(findings.problems)})" if findings.problems else ""
+        read = f" ({_joined(findings.problems)})" if findings.problems else ""
         raise UnknownAttributeError(
             f"monitoring of {control.subject}",
-            f"nothing qualifies among what was read{read}; could not read {'; '.join(findings.unknown)}",
+            f"nothing qualifies among what was read{read}; could not read {_joined(findings.unknown)}",
         )
-    gaps = "; ".join(findings.problems) if findings.problems else "no trails in any region"
+    gaps = _joined(findings.problems) if findings.problems else "no trails in any region"
     return CheckResult.failed(f"{control.subject} not alarmed: {gaps}")
