@@ -14,6 +14,7 @@ from cloudward.cli.policy import policy
 from cloudward.cli.responsibility import responsibility
 from cloudward.cli.scan import check, collect, scan
 from cloudward.core.errors import CloudwardError
+from cloudward.core.memory import limit_malloc_arenas
 
 app = typer.Typer(
     help="cloudward: find, explain and fix weaknesses on the customer's side of the AWS shared responsibility model.",
@@ -39,6 +40,7 @@ def version() -> None:
 
 def main() -> None:
     """Entry point: user errors print one clear line and exit 2, never a traceback."""
+    limit_malloc_arenas()
     try:
         app()
     except CloudwardError as exc:
