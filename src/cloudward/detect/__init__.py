@@ -1,0 +1,1 @@
+"""Detection: CloudTrail ingestion into an event store, rules, baselines, incidents and alert sinks."""
