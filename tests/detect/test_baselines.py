@@ -112,7 +112,29 @@ def test_aws_service_addresses_are_not_networks(tmp_path: Path) -> None:
 def test_a_region_never_used_alerts(tmp_path: Path) -> None:
     far = _event(START + timedelta(days=10), "RunInstances", region="ap-southeast-3", read_only=False)
     alerts = _run([*_history(), far], tmp_path / "baselines.duckdb")
-    assert {alert.rule_id for alert in alerts} == {"baseline.region_first_activity"}
+    # alice had only read until then: her first change is news too
+    assert {alert.rule_id for alert in alerts} == {
+        "baseline.region_first_activity",
+        "baseline.principal_new_api_family",
+    }
+
+
+def test_access_granted_to_a_new_outside_account_alerts(tmp_path: Path) -> None:
+    def share(day: int, account: str) -> dict[str, Any]:
+        event = _event(START + timedelta(days=day), "ModifySnapshotAttribute", read_only=False)
+        event["requestParameters"] = {
+            "snapshotId": "snap-0123456789abcdef0",
+            "createVolumePermission": {"add": {"items": [{"userId": account}]}},
+        }
+        return event
+
+    vendor = [share(day, "444455556666") for day in range(1, 6)]
+    attack = share(6, "739562084613")
+    alerts = _run([*_history(), *vendor, attack], tmp_path / "baselines.duckdb")
+    granted = [alert for alert in alerts if alert.rule_id == "baseline.external_account_granted"]
+    assert [(alert.event_ids, "739562084613" in alert.description) for alert in granted] == [
+        ((attack["eventID"],), True)
+    ]
 
 
 def test_an_interrupted_run_keeps_the_previous_state(tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 Each detector watches one kind of "first time": a key (an access key, a principal, an instance's
 credentials, the account) seen with a value it never had before (a source network, a user agent
-family, an API family, a region). A first time raises an alert only once the key has a history of
-its own (``learning``, measured in event time), so a new principal's first day is not an alert storm.
+family, an API family, a region, an outside account granted access). A first time raises an alert
+only once the key has a history of its own (``learning``, measured in event time from the key's
+first event of any kind), so a new principal's first day is not an alert storm.
 
 State lives in ``STORE/baselines.duckdb`` (tables ``seen`` and ``keys``) and is updated in one
 transaction per run: an interrupted run leaves the previous state intact.
@@ -44,6 +45,28 @@ AGENT_SQL = """nullif(lower(regexp_extract(userAgent, '^\\[?([A-Za-z][A-Za-z0-9.
 LONG_TERM_KEY = "userIdentity.accessKeyId LIKE 'AKIA%'"
 INSTANCE_SESSION = "userIdentity.type = 'AssumedRole' AND regexp_matches(userIdentity.arn, '/i-[0-9a-f]{8,17}$')"
 NOT_SERVICE = "coalesce(eventType, '') <> 'AwsServiceEvent' AND userIdentity.invokedBy IS NULL"
+# Calls that grant another account access to data or roles (shares, resource and trust policies).
+GRANTING_CALLS = (
+    "ModifySnapshotAttribute",
+    "ModifyImageAttribute",
+    "ModifyDBSnapshotAttribute",
+    "ModifyDBClusterSnapshotAttribute",
+    "PutBucketPolicy",
+    "CreateRole",
+    "UpdateAssumeRolePolicy",
+    "PutKeyPolicy",
+    "CreateGrant",
+    "AddPermission20150331v2",
+    "PutResourcePolicy",
+    "SetRepositoryPolicy",
+    "SetQueueAttributes",
+    "SetTopicAttributes",
+)
+# Twelve-digit account ids in the request, other than the account's own (one row per id).
+OUTSIDE_ACCOUNTS_SQL = (
+    "unnest(list_filter(regexp_extract_all(requestParameters, '[^0-9](\\d{12})(?:[^0-9]|$)', 1), "
+    "lambda account: account <> recipientAccountId))"
+)
 
 
 @dataclass(frozen=True)
@@ -137,11 +160,23 @@ BASELINES: tuple[Baseline, ...] = (
         "source network",
     ),
     Baseline(
+        "external_account_granted",
+        "Access granted to an account never granted before",
+        "recipientAccountId",
+        OUTSIDE_ACCOUNTS_SQL,
+        f"eventName IN ({', '.join(repr(name) for name in GRANTING_CALLS)}) AND errorCode IS NULL",
+        Severity.HIGH,
+        ("T1537", "T1098"),
+        ("exfiltration", "persistence"),
+        timedelta(days=1),
+        "outside account",
+    ),
+    Baseline(
         "region_first_activity",
-        "Activity in a region the account never used",
+        "Changes in a region the account never changed before",
         "recipientAccountId",
         "awsRegion",
-        NOT_SERVICE,
+        f"readOnly = false AND {NOT_SERVICE}",
         Severity.MEDIUM,
         ("T1535",),
         ("defense-evasion",),
@@ -205,6 +240,13 @@ def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline) -> list[
         ) WHERE key IS NOT NULL AND value IS NOT NULL
         """
     )
+    connection.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE history AS
+        SELECT key, min(eventTime) AS first_seen FROM (SELECT ({baseline.key_sql}) AS key, eventTime FROM events)
+        WHERE key IS NOT NULL AND key IN (SELECT DISTINCT key FROM observed) GROUP BY key
+        """
+    )
     rows = connection.execute(
         """
         WITH firsts AS (
@@ -212,7 +254,7 @@ def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline) -> list[
         ), key_first AS (
             SELECT key, min(first_seen) AS first_seen FROM (
                 SELECT key, first_seen FROM baseline_state.keys WHERE detector = $detector
-                UNION ALL SELECT key, first_seen FROM firsts
+                UNION ALL SELECT key, first_seen FROM history
             ) GROUP BY key
         ), fresh AS (
             SELECT f.key, f.value, f.first_seen FROM firsts f
@@ -246,7 +288,7 @@ def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline) -> list[
     connection.execute(
         """
         INSERT INTO baseline_state.keys
-        SELECT $detector, key, min(eventTime) FROM observed GROUP BY key
+        SELECT $detector, key, first_seen FROM history
         ON CONFLICT DO UPDATE SET first_seen = least(first_seen, excluded.first_seen)
         """,
         {"detector": baseline.name},
