@@ -63,3 +63,24 @@ def test_two_tactics_keep_the_highest_member_severity() -> None:
     ]
     [incident] = correlate(alerts)
     assert incident.severity is Severity.HIGH and len(incident.timeline) == 2
+
+
+def test_a_busy_principal_is_not_one_endless_incident() -> None:
+    hourly = [
+        _alert(
+            "sigma.assume_role" if hour % 2 else "cloudward.ssm_send_command", 60 * hour, Severity.MEDIUM, "execution"
+        )
+        for hour in range(48)
+    ]
+    incidents = correlate(hourly)
+    assert len(incidents) >= 4  # 48 hours in chains of at most 12
+    assert all(incident.last_seen - incident.first_seen <= timedelta(hours=12) for incident in incidents)
+
+
+def test_low_signals_alone_are_no_incident() -> None:
+    alerts = [
+        _alert("cloudward.iam_user_created", 0, Severity.LOW, "persistence"),
+        _alert("cloudward.ssm_start_session", 5, Severity.LOW, "execution"),
+        _alert("cloudward.read_call", 6, Severity.INFO, "discovery"),
+    ]
+    assert correlate(alerts) == []

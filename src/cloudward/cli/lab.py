@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cloudward.cli.lab_events import events
+
 app = typer.Typer(help="The built-in lab account (an emulated AWS on 127.0.0.1).", no_args_is_help=True)
 console = Console()
 
@@ -38,3 +40,6 @@ def serve(
             threading.Event().wait()
         except KeyboardInterrupt:
             console.print("stopping the lab")
+
+
+app.command("events")(events)

@@ -1,11 +1,15 @@
 """Incidents: weak signals from one principal, close in time, become one story with a timeline.
 
-Alerts for the same principal are chained when each starts within ``window`` of the previous one's
-end. A chain becomes an incident when it holds alerts from at least two different rules (one rule
-firing repeatedly is that rule's business, not a story). Its severity is the highest of its members,
-raised one step when the chain spans three or more ATT&CK tactics (new network -> console login
-without MFA -> new access key -> StopLogging is four tactics of medium and high alerts: critical).
-Member alerts stay in the output; the incident adds the connected view.
+Alerts of low severity or above for the same principal are chained when each starts within ``window``
+of the previous one's end, and a chain never spans more than ``max_span`` (a principal that is busy
+all week is not one incident). A chain becomes an incident when it holds alerts from at least two
+different rules (one rule firing repeatedly is that rule's business, not a story) and at least one of
+medium severity or above. Its severity is the highest of its members, raised one step when its
+members of medium severity or above span three or more ATT&CK tactics, each member counted by its
+first (primary) tactic: new network -> console login without MFA -> new access key -> StopLogging is
+initial access, persistence and defense evasion in medium and high alerts: critical. (Counting every
+tactic a rule is tagged with would escalate routine automation: SigmaHQ tags most rules with three.) Member alerts stay in the output;
+the incident adds the connected view, with one timeline line per rule and time.
 """
 
 from __future__ import annotations
@@ -22,18 +26,23 @@ MIN_RULES = 2
 ESCALATE_AT_TACTICS = 3
 
 
-def correlate(alerts: Sequence[Alert], window: timedelta = timedelta(hours=2)) -> list[Alert]:
+def correlate(
+    alerts: Sequence[Alert], window: timedelta = timedelta(hours=2), max_span: timedelta = timedelta(hours=12)
+) -> list[Alert]:
     """The incidents among the alerts (incidents themselves are never inputs)."""
     by_principal: dict[str, list[Alert]] = defaultdict(list)
     for alert in alerts:
-        if alert.source != "incident" and alert.principal != "unknown":
+        if alert.source != "incident" and alert.principal != "unknown" and alert.severity.rank >= Severity.LOW.rank:
             by_principal[alert.principal].append(alert)
     incidents: list[Alert] = []
     for principal, members in sorted(by_principal.items()):
         members.sort(key=lambda alert: (alert.first_seen, alert.rule_id))
         chain: list[Alert] = []
         for alert in members:
-            if chain and alert.first_seen > max(member.last_seen for member in chain) + window:
+            if chain and (
+                alert.first_seen > max(member.last_seen for member in chain) + window
+                or alert.last_seen > chain[0].first_seen + max_span
+            ):
                 incidents.extend(_incident(principal, chain))
                 chain = []
             chain.append(alert)
@@ -43,11 +52,12 @@ def correlate(alerts: Sequence[Alert], window: timedelta = timedelta(hours=2)) -
 
 def _incident(principal: str, chain: list[Alert]) -> list[Alert]:
     rules = {alert.rule_id for alert in chain}
-    if len(rules) < MIN_RULES:
+    if len(rules) < MIN_RULES or all(alert.severity.rank < Severity.MEDIUM.rank for alert in chain):
         return []
     tactics = tuple(dict.fromkeys(tactic for alert in chain for tactic in alert.tactics))
     top = max(chain, key=lambda alert: alert.severity.rank).severity
-    if len(tactics) >= ESCALATE_AT_TACTICS:
+    primary = {alert.tactics[0] for alert in chain if alert.tactics and alert.severity.rank >= Severity.MEDIUM.rank}
+    if len(primary) >= ESCALATE_AT_TACTICS:
         top = _BY_RANK[min(top.rank + 1, len(_BY_RANK) - 1)]
     steps = [
         f"{alert.first_seen:%Y-%m-%dT%H:%M:%SZ} [{alert.severity}] {alert.title} ({alert.rule_id})" for alert in chain

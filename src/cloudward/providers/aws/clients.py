@@ -25,7 +25,12 @@ DEFAULT_REGION = "us-east-1"
 
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
-READ_ONLY_EXCEPTIONS = frozenset({"GenerateCredentialReport"})  # writes nothing but a report AWS keeps
+READ_ONLY_EXCEPTIONS = frozenset(
+    {
+        "GenerateCredentialReport",  # writes nothing but a report AWS keeps
+        "LookupEvents",  # CloudTrail's event history: a read, though not named Get/List/Describe
+    }
+)
 
 
 class MutatingCallRefusedError(CloudwardError):
