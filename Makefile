@@ -29,6 +29,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/scan_lab.py
+	$(BIN)/python bench/detect.py
 
 clean:
 	rm -rf $(VENV) cloudward-report .pytest_cache .mypy_cache .ruff_cache

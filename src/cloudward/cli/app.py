@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 
 from cloudward import __version__
-from cloudward.cli import checks, frameworks, lab
+from cloudward.cli import checks, events, frameworks, lab
 from cloudward.cli.baseline import baseline
+from cloudward.cli.detect import detect_command
 from cloudward.cli.policy import policy
 from cloudward.cli.responsibility import responsibility
 from cloudward.cli.scan import check, collect, scan
@@ -27,8 +28,10 @@ app.command()(check)
 app.command()(policy)
 app.command()(responsibility)
 app.command()(baseline)
+app.command("detect")(detect_command)
 app.add_typer(checks.app, name="checks")
 app.add_typer(frameworks.app, name="frameworks")
+app.add_typer(events.app, name="events")
 app.add_typer(lab.app, name="lab")
 
 

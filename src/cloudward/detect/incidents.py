@@ -8,8 +8,8 @@ medium severity or above. Its severity is the highest of its members, raised one
 members of medium severity or above span three or more ATT&CK tactics, each member counted by its
 first (primary) tactic: new network -> console login without MFA -> new access key -> StopLogging is
 initial access, persistence and defense evasion in medium and high alerts: critical. (Counting every
-tactic a rule is tagged with would escalate routine automation: SigmaHQ tags most rules with three.) Member alerts stay in the output;
-the incident adds the connected view, with one timeline line per rule and time.
+tactic a rule is tagged with would escalate routine automation: SigmaHQ tags most rules with three.)
+Member alerts stay in the output; the incident adds the connected view, with one timeline line per alert.
 """
 
 from __future__ import annotations
