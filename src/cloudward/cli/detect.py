@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +14,17 @@ from rich.console import Console
 from rich.table import Table
 
 from cloudward.checks.model import Severity
-from cloudward.cli.events import ingest_progress, ingest_summary
+from cloudward.cli.events import (
+    ProgressOption,
+    RegionOption,
+    SinceOption,
+    StoreOption,
+    UntilOption,
+    WorkersOption,
+    ingest_progress,
+    ingest_summary,
+    open_sources,
+)
 from cloudward.cli.scan import EndpointOption, ProfileOption
 from cloudward.core.errors import CloudwardError
 from cloudward.detect.alert import Alert
@@ -25,9 +33,7 @@ from cloudward.detect.ingest import IngestInterruptedError
 from cloudward.detect.ocsf import write_alerts_jsonl
 from cloudward.detect.pipeline import DetectionRun, detect
 from cloudward.detect.sink_specs import SINK_HELP, sink_from_spec
-from cloudward.detect.sources import Source, TimeWindow, open_source, parse_time_bound
 from cloudward.detect.store import DEFAULT_STORE, EventStore
-from cloudward.providers.aws.clients import Boto3Clients
 
 console = Console()
 errors = Console(stderr=True)
@@ -114,11 +120,9 @@ def detect_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write this run's alerts here (OCSF JSON Lines).")
     ] = None,
-    store: Annotated[Path, typer.Option("--store", help="Event store directory.", file_okay=False)] = DEFAULT_STORE,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only events at or after (ISO time, or 7d, 12h).")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only events before this time.")] = None,
+    store: StoreOption = DEFAULT_STORE,
+    since: SinceOption = None,
+    until: UntilOption = None,
     sigma: Annotated[
         list[Path] | None, typer.Option("--sigma", help="Sigma rule files or directories (SigmaHQ's load unchanged).")
     ] = None,
@@ -138,11 +142,11 @@ def detect_command(
     fail_on: Annotated[
         Severity | None, typer.Option("--fail-on", help="Exit 1 if an alert at or above this severity.")
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Decoding processes.")] = 2,
+    workers: WorkersOption = 2,
     profile: ProfileOption = None,
-    region: Annotated[str | None, typer.Option("--region", help="Home region for S3 and LookupEvents.")] = None,
+    region: RegionOption = None,
     endpoint_url: EndpointOption = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Detect attacks in CloudTrail: ingest new logs, run rules, Sigma, baselines; correlate incidents.
 
@@ -153,12 +157,7 @@ def detect_command(
     try:
         if not paths and not rescan:
             raise CloudwardError("give CloudTrail logs to read, or --rescan to evaluate the event store again")
-        now = datetime.now(UTC)
-        window = TimeWindow(
-            parse_time_bound(since, now) if since else None, parse_time_bound(until, now) if until else None
-        )
-        clients = functools.partial(Boto3Clients, profile=profile, region=region, endpoint_url=endpoint_url)
-        sources: list[Source] = [open_source(path, clients, exclude=event_store.path) for path in paths or []]
+        sources, window = open_sources(paths or [], event_store, since, until, profile, region, endpoint_url)
         sinks = [sink_from_spec(spec) for spec in sink or []]
         with ingest_progress(progress and console.is_terminal) as update:
             run = detect(

@@ -34,7 +34,32 @@ errors = Console(stderr=True)
 StoreOption = Annotated[
     Path, typer.Option("--store", help="Event store directory (Parquet parts under a manifest).", file_okay=False)
 ]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only events at or after this time (ISO date/time, or 7d, 12h).")
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only events before this time.")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=64, help="Decoding processes.")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="Home region for S3 and LookupEvents.")]
+ProgressOption = Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")]
 TABLE_ROWS = 200
+
+
+def open_sources(
+    paths: Sequence[str],
+    store: EventStore,
+    since: str | None,
+    until: str | None,
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+) -> tuple[list[Source], TimeWindow]:
+    """The sources command-line paths name, and the --since/--until window (raises CloudwardError)."""
+    now = datetime.now(UTC)
+    window = TimeWindow(
+        parse_time_bound(since, now) if since else None, parse_time_bound(until, now) if until else None
+    )
+    clients = functools.partial(Boto3Clients, profile=profile, region=region, endpoint_url=endpoint_url)
+    return [open_source(path, clients, exclude=store.path) for path in paths], window
 
 
 class OutputFormat(StrEnum):
@@ -111,15 +136,13 @@ def ingest_command(
         ),
     ],
     store: StoreOption = DEFAULT_STORE,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only events at or after this time (ISO date/time, or 7d, 12h).")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only events before this time.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Decoding processes.")] = 2,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    workers: WorkersOption = 2,
     profile: ProfileOption = None,
-    region: Annotated[str | None, typer.Option("--region", help="Home region for S3 and LookupEvents.")] = None,
+    region: RegionOption = None,
     endpoint_url: EndpointOption = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Add new or changed CloudTrail log files to the event store (files already ingested are skipped).
 
@@ -127,12 +150,7 @@ def ingest_command(
     """
     event_store = EventStore(store)
     try:
-        now = datetime.now(UTC)
-        window = TimeWindow(
-            parse_time_bound(since, now) if since else None, parse_time_bound(until, now) if until else None
-        )
-        clients = functools.partial(Boto3Clients, profile=profile, region=region, endpoint_url=endpoint_url)
-        sources: Sequence[Source] = [open_source(path, clients, exclude=event_store.path) for path in paths]
+        sources, window = open_sources(paths, event_store, since, until, profile, region, endpoint_url)
         with ingest_progress(progress and console.is_terminal) as update:
             report = ingest(
                 sources, event_store, since=window.since, until=window.until, workers=workers, progress=update
