@@ -40,12 +40,28 @@ def policy_text(statements: list[dict[str, Any]]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=4)
 
 
+def public_read(bucket: Bucket) -> list[dict[str, Any]]:
+    """A bucket policy's statements letting anyone read its objects."""
+    return [
+        {
+            "Sid": "PublicRead",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"{bucket.arn}/*",
+        }
+    ]
+
+
 def trust_text(principal: dict[str, Any], condition: dict[str, Any] | None = None) -> str:
     """A role trust policy document."""
     statement: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
     if condition:
         statement["Condition"] = condition
     return policy_text([statement])
+
+
+_CREATING_POSTGRES = {"status": "creating", "engine": "postgres", "encrypted": True}
 
 
 class Apis:
@@ -83,6 +99,10 @@ class Apis:
     def ec2_response(self, **fields: Any) -> Json:
         """EC2's usual write response: the request id and ``_return``."""
         return {"requestId": self.tokens.uuid(), "_return": True, **fields}
+
+    def _ec2_write(self, name: str, request: Json) -> Call:
+        """An EC2 write answered with :meth:`ec2_response`."""
+        return Call(S["ec2"], name, False, request, self.ec2_response())
 
     # --- STS -------------------------------------------------------------------------------------
 
@@ -300,6 +320,44 @@ class Apis:
             S["s3"], "ListBuckets", True, {"Host": host}, None, additional=self._s3_additional(0, 1870), host=host
         )
 
+    def _s3_data(
+        self,
+        bucket: Bucket,
+        name: str,
+        read_only: bool,
+        request: Json,
+        response: Json | None,
+        transferred: tuple[int, int],
+        target: Json,
+    ) -> Call:
+        """An S3 data event on ``target`` (an object, or objects by ``ARNPrefix``) in ``bucket``."""
+        return Call(
+            S["s3"],
+            name,
+            read_only,
+            request,
+            response,
+            additional=self._s3_additional(*transferred),
+            resources=[target, self._bucket_resources[bucket.name][0]],
+            data=True,
+            host=bucket.host,
+            region=bucket.region,
+        )
+
+    def _s3_bucket_write(self, bucket: Bucket, name: str, request: Json, bytes_in: int) -> Call:
+        """A bucket-level management write (``PutBucketPolicy``...)."""
+        return Call(
+            S["s3"],
+            name,
+            False,
+            request,
+            None,
+            additional=self._s3_additional(bytes_in, 0),
+            resources=self._bucket_resources[bucket.name],
+            host=bucket.host,
+            region=bucket.region,
+        )
+
     def s3_object(self, name: str, bucket: Bucket, key: str, *, size: int = 0, extra: Json | None = None) -> Call:
         """An object-level data event (``GetObject``, ``PutObject``, ``DeleteObject``, ``HeadObject``...)."""
         request: Json = {"bucketName": bucket.name, "Host": bucket.host, "key": key}
@@ -312,224 +370,86 @@ class Apis:
             if bucket.kms:
                 response["x-amz-server-side-encryption-aws-kms-key-id"] = self.world.kms_arn("acme-data")
                 response["x-amz-server-side-encryption-bucket-key-enabled"] = "true"
-        return Call(
-            S["s3"],
-            name,
-            read_only,
-            request,
-            response,
-            additional=self._s3_additional(size if name == "PutObject" else 0, size if read_only else 0),
-            resources=[
-                {"type": "AWS::S3::Object", "ARN": f"{bucket.arn}/{key}"},
-                self._bucket_resources[bucket.name][0],
-            ],
-            data=True,
-            host=bucket.host,
-            region=bucket.region,
-        )
+        transferred = (size if name == "PutObject" else 0, size if read_only else 0)
+        target = {"type": "AWS::S3::Object", "ARN": f"{bucket.arn}/{key}"}
+        return self._s3_data(bucket, name, read_only, request, response, transferred, target)
 
     def s3_list_objects(self, bucket: Bucket, prefix: str = "") -> Call:
         """``ListObjects`` (the v2 API records this name with ``list-type: 2``), a data event."""
-        return Call(
-            S["s3"],
-            "ListObjects",
-            True,
-            {
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "list-type": "2",
-                "prefix": prefix,
-                "encoding-type": "url",
-            },
-            None,
-            additional=self._s3_additional(0, 4096),
-            resources=[
-                {"type": "AWS::S3::Object", "ARNPrefix": f"{bucket.arn}/{prefix}"},
-                {"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": bucket.arn},
-            ],
-            data=True,
-            host=bucket.host,
-            region=bucket.region,
-        )
+        request = {"bucketName": bucket.name, "Host": bucket.host, "list-type": "2", "prefix": prefix}
+        request["encoding-type"] = "url"
+        target = {"type": "AWS::S3::Object", "ARNPrefix": f"{bucket.arn}/{prefix}"}
+        return self._s3_data(bucket, "ListObjects", True, request, None, (0, 4096), target)
 
     def s3_list_object_versions(self, bucket: Bucket) -> Call:
         """``ListObjectVersions``, a data event."""
-        return Call(
-            S["s3"],
-            "ListObjectVersions",
-            True,
-            {"bucketName": bucket.name, "Host": bucket.host, "versions": "", "encoding-type": "url"},
-            None,
-            additional=self._s3_additional(0, 8192),
-            resources=[
-                {"type": "AWS::S3::Object", "ARNPrefix": f"{bucket.arn}/"},
-                {"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": bucket.arn},
-            ],
-            data=True,
-            host=bucket.host,
-            region=bucket.region,
-        )
+        request = {"bucketName": bucket.name, "Host": bucket.host, "versions": "", "encoding-type": "url"}
+        target = {"type": "AWS::S3::Object", "ARNPrefix": f"{bucket.arn}/"}
+        return self._s3_data(bucket, "ListObjectVersions", True, request, None, (0, 8192), target)
 
     def s3_delete_objects(self, bucket: Bucket) -> Call:
         """``DeleteObjects`` (a batch; CloudTrail does not list the keys)."""
-        return Call(
-            S["s3"],
-            "DeleteObjects",
-            False,
-            {"bucketName": bucket.name, "Host": bucket.host, "delete": "", "x-id": "DeleteObjects"},
-            None,
-            additional=self._s3_additional(2048, 1024),
-            resources=[
-                {"type": "AWS::S3::Object", "ARNPrefix": f"{bucket.arn}/"},
-                {"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": bucket.arn},
-            ],
-            data=True,
-            host=bucket.host,
-            region=bucket.region,
-        )
+        request = {"bucketName": bucket.name, "Host": bucket.host, "delete": "", "x-id": "DeleteObjects"}
+        target = {"type": "AWS::S3::Object", "ARNPrefix": f"{bucket.arn}/"}
+        return self._s3_data(bucket, "DeleteObjects", False, request, None, (2048, 1024), target)
 
     def s3_copy_sse_c(self, bucket: Bucket, key: str) -> Call:
         """``CopyObject`` of an object onto itself, encrypted with a customer-provided key (SSE-C)."""
-        return Call(
-            S["s3"],
-            "CopyObject",
-            False,
-            {
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "x-amz-server-side-encryption-customer-algorithm": "AES256",
-                "x-amz-copy-source": f"{bucket.name}/{key}",
-                "key": key,
-                "x-id": "CopyObject",
-            },
-            {"x-amz-server-side-encryption-customer-algorithm": "AES256"},
-            additional=self._s3_additional(0, 234),
-            resources=[
-                {"type": "AWS::S3::Object", "ARN": f"{bucket.arn}/{key}"},
-                {"accountId": self.account, "type": "AWS::S3::Bucket", "ARN": bucket.arn},
-            ],
-            data=True,
-            host=bucket.host,
-            region=bucket.region,
-        )
+        sse_c = {"x-amz-server-side-encryption-customer-algorithm": "AES256"}
+        request = {"bucketName": bucket.name, "Host": bucket.host, **sse_c, "x-amz-copy-source": f"{bucket.name}/{key}"}
+        request |= {"key": key, "x-id": "CopyObject"}
+        target = {"type": "AWS::S3::Object", "ARN": f"{bucket.arn}/{key}"}
+        return self._s3_data(bucket, "CopyObject", False, request, dict(sse_c), (0, 234), target)
 
     def put_bucket_policy(self, bucket: Bucket, statements: list[dict[str, Any]]) -> Call:
         """``PutBucketPolicy`` (CloudTrail shows the policy parsed, under ``bucketPolicy``)."""
-        return Call(
-            S["s3"],
-            "PutBucketPolicy",
-            False,
-            {
-                "bucketPolicy": {"Version": "2012-10-17", "Statement": statements},
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "policy": "",
-            },
-            None,
-            additional=self._s3_additional(len(json.dumps(statements)), 0),
-            resources=self._bucket_resources[bucket.name],
-            host=bucket.host,
-            region=bucket.region,
-        )
+        policy = {"Version": "2012-10-17", "Statement": statements}
+        request = {"bucketPolicy": policy, "bucketName": bucket.name, "Host": bucket.host, "policy": ""}
+        return self._s3_bucket_write(bucket, "PutBucketPolicy", request, len(json.dumps(statements)))
 
     def put_bucket_lifecycle(self, bucket: Bucket, rule_id: str, days: int, transition_days: int | None) -> Call:
         """``PutBucketLifecycle`` with one rule expiring objects after ``days``."""
         rule: Json = {"ID": rule_id, "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": days}}
         if transition_days is not None:
             rule["Transition"] = {"Days": transition_days, "StorageClass": "GLACIER"}
-        return Call(
-            S["s3"],
-            "PutBucketLifecycle",
-            False,
-            {
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "lifecycle": "",
-                "LifecycleConfiguration": {"xmlns": S3_XMLNS, "Rule": rule},
-            },
-            None,
-            additional=self._s3_additional(412, 0),
-            resources=self._bucket_resources[bucket.name],
-            host=bucket.host,
-            region=bucket.region,
-        )
+        configuration = {"xmlns": S3_XMLNS, "Rule": rule}
+        request = {
+            "bucketName": bucket.name,
+            "Host": bucket.host,
+            "lifecycle": "",
+            "LifecycleConfiguration": configuration,
+        }
+        return self._s3_bucket_write(bucket, "PutBucketLifecycle", request, 412)
 
     def put_public_access_block(self, bucket: Bucket, *, blocked: bool) -> Call:
         """``PutBucketPublicAccessBlock`` with all four settings on or off."""
-        return Call(
-            S["s3"],
-            "PutBucketPublicAccessBlock",
-            False,
-            {
-                "PublicAccessBlockConfiguration": {
-                    "xmlns": S3_XMLNS,
-                    "BlockPublicAcls": blocked,
-                    "IgnorePublicAcls": blocked,
-                    "BlockPublicPolicy": blocked,
-                    "RestrictPublicBuckets": blocked,
-                },
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "publicAccessBlock": "",
-            },
-            None,
-            additional=self._s3_additional(312, 0),
-            resources=self._bucket_resources[bucket.name],
-            host=bucket.host,
-            region=bucket.region,
-        )
+        settings = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        configuration: Json = {"xmlns": S3_XMLNS, **dict.fromkeys(settings, blocked)}
+        request = {"PublicAccessBlockConfiguration": configuration, "bucketName": bucket.name, "Host": bucket.host}
+        request["publicAccessBlock"] = ""
+        return self._s3_bucket_write(bucket, "PutBucketPublicAccessBlock", request, 312)
 
     def delete_public_access_block(self, bucket: Bucket) -> Call:
         """``DeleteBucketPublicAccessBlock``."""
-        return Call(
-            S["s3"],
-            "DeleteBucketPublicAccessBlock",
-            False,
-            {"bucketName": bucket.name, "Host": bucket.host, "publicAccessBlock": ""},
-            None,
-            additional=self._s3_additional(0, 0),
-            resources=self._bucket_resources[bucket.name],
-            host=bucket.host,
-            region=bucket.region,
-        )
+        request = {"bucketName": bucket.name, "Host": bucket.host, "publicAccessBlock": ""}
+        return self._s3_bucket_write(bucket, "DeleteBucketPublicAccessBlock", request, 0)
 
     def put_bucket_versioning(self, bucket: Bucket, status: str) -> Call:
         """``PutBucketVersioning``."""
-        return Call(
-            S["s3"],
-            "PutBucketVersioning",
-            False,
-            {
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "versioning": "",
-                "VersioningConfiguration": {"Status": status, "xmlns": S3_XMLNS},
-            },
-            None,
-            additional=self._s3_additional(118, 0),
-            resources=self._bucket_resources[bucket.name],
-            host=bucket.host,
-            region=bucket.region,
-        )
+        configuration = {"Status": status, "xmlns": S3_XMLNS}
+        request = {
+            "bucketName": bucket.name,
+            "Host": bucket.host,
+            "versioning": "",
+            "VersioningConfiguration": configuration,
+        }
+        return self._s3_bucket_write(bucket, "PutBucketVersioning", request, 118)
 
     def put_bucket_tagging(self, bucket: Bucket, tags: dict[str, str]) -> Call:
         """``PutBucketTagging``."""
-        return Call(
-            S["s3"],
-            "PutBucketTagging",
-            False,
-            {
-                "bucketName": bucket.name,
-                "Host": bucket.host,
-                "tagging": "",
-                "Tagging": {"xmlns": S3_XMLNS, "TagSet": {"Tag": [{"Key": k, "Value": v} for k, v in tags.items()]}},
-            },
-            None,
-            additional=self._s3_additional(260, 0),
-            resources=self._bucket_resources[bucket.name],
-            host=bucket.host,
-            region=bucket.region,
-        )
+        tagging = {"xmlns": S3_XMLNS, "TagSet": {"Tag": [{"Key": k, "Value": v} for k, v in tags.items()]}}
+        request = {"bucketName": bucket.name, "Host": bucket.host, "tagging": "", "Tagging": tagging}
+        return self._s3_bucket_write(bucket, "PutBucketTagging", request, 260)
 
     # --- EC2 -------------------------------------------------------------------------------------
 
@@ -623,10 +543,8 @@ class Apis:
 
     def revoke_ingress(self, group_id: str, port: int, cidr: str) -> Call:
         """``RevokeSecurityGroupIngress``."""
-        return Call(
-            S["ec2"],
+        return self._ec2_write(
             "RevokeSecurityGroupIngress",
-            False,
             {
                 "groupId": group_id,
                 "ipPermissions": {
@@ -643,7 +561,6 @@ class Apis:
                     ]
                 },
             },
-            self.ec2_response(),
         )
 
     def run_instances(
@@ -740,15 +657,12 @@ class Apis:
 
     def create_tags(self, resource_id: str, tags: dict[str, str]) -> Call:
         """``CreateTags``."""
-        return Call(
-            S["ec2"],
+        return self._ec2_write(
             "CreateTags",
-            False,
             {
                 "resourcesSet": {"items": [{"resourceId": resource_id}]},
                 "tagSet": {"items": [{"key": k, "value": v} for k, v in tags.items()]},
             },
-            self.ec2_response(),
         )
 
     def modify_instance_attribute(self, instance_id: str, attribute: str, value: Any) -> Call:
@@ -758,23 +672,20 @@ class Apis:
             request["userData"] = "<sensitiveDataRemoved>"
         else:
             request[attribute] = {"value": value}
-        return Call(S["ec2"], "ModifyInstanceAttribute", False, request, self.ec2_response())
+        return self._ec2_write("ModifyInstanceAttribute", request)
 
     def modify_snapshot_attribute(
         self, snapshot_id: str, *, add_user: str | None = None, add_group: str | None = None
     ) -> Call:
         """``ModifySnapshotAttribute`` adding ``createVolumePermission`` for an account or ``all``."""
         item: Json = {"userId": add_user} if add_user else {"group": add_group}
-        return Call(
-            S["ec2"],
+        return self._ec2_write(
             "ModifySnapshotAttribute",
-            False,
             {
                 "snapshotId": snapshot_id,
                 "createVolumePermission": {"add": {"items": [item]}},
                 "attributeType": "CREATE_VOLUME_PERMISSION",
             },
-            self.ec2_response(),
         )
 
     def create_snapshot(self, second: int, volume_id: str, description: str) -> tuple[Call, str]:
@@ -805,7 +716,7 @@ class Apis:
 
     def delete_snapshot(self, snapshot_id: str) -> Call:
         """``DeleteSnapshot``."""
-        return Call(S["ec2"], "DeleteSnapshot", False, {"snapshotId": snapshot_id}, self.ec2_response())
+        return self._ec2_write("DeleteSnapshot", {"snapshotId": snapshot_id})
 
     def create_image(self, instance_id: str, name: str) -> tuple[Call, str]:
         """``CreateImage`` and the new AMI's id."""
@@ -826,12 +737,9 @@ class Apis:
     ) -> Call:
         """``ModifyImageAttribute`` adding a ``launchPermission``."""
         item: Json = {"userId": add_user} if add_user else {"group": add_group}
-        return Call(
-            S["ec2"],
+        return self._ec2_write(
             "ModifyImageAttribute",
-            False,
             {"imageId": image_id, "launchPermission": {"add": {"items": [item]}}, "attributeType": "launchPermission"},
-            self.ec2_response(),
         )
 
     def delete_flow_logs(self, flow_log_id: str) -> Call:
@@ -879,13 +787,7 @@ class Apis:
 
     def deregister_image(self, image_id: str) -> Call:
         """``DeregisterImage``."""
-        return Call(
-            S["ec2"],
-            "DeregisterImage",
-            False,
-            {"imageId": image_id, "deleteAssociatedSnapshots": False},
-            self.ec2_response(),
-        )
+        return self._ec2_write("DeregisterImage", {"imageId": image_id, "deleteAssociatedSnapshots": False})
 
     def create_security_group(self, name: str, vpc_id: str) -> tuple[Call, str]:
         """``CreateSecurityGroup`` and the new group's id."""
@@ -926,15 +828,14 @@ class Apis:
             user_record["tags"] = tag_list
         return Call(S["iam"], "CreateUser", False, request, {"user": user_record})
 
-    def create_access_key(self, second: int, user: str, key: str) -> Call:
-        """``iam:CreateAccessKey`` for ``user`` (the secret is never recorded)."""
-        return Call(
-            S["iam"],
-            "CreateAccessKey",
-            False,
-            {"userName": user},
-            {"accessKey": {"accessKeyId": key, "status": "Active", "userName": user, "createDate": java_date(second)}},
-        )
+    def create_access_key(self, second: int, user: str | None, key: str) -> Call:
+        """``iam:CreateAccessKey`` for ``user``, or for the caller itself (the secret is never recorded)."""
+        created: Json = {"accessKeyId": key, "status": "Active"}
+        if user is not None:
+            created["userName"] = user
+        created["createDate"] = java_date(second)
+        request = None if user is None else {"userName": user}
+        return Call(S["iam"], "CreateAccessKey", False, request, {"accessKey": created})
 
     def update_access_key(self, user: str, key: str, status: str) -> Call:
         """``iam:UpdateAccessKey``."""
@@ -1032,6 +933,25 @@ class Apis:
     def add_user_to_group(self, user: str, group: str) -> Call:
         """``iam:AddUserToGroup``."""
         return Call(S["iam"], "AddUserToGroup", False, {"groupName": group, "userName": user})
+
+    # --- RDS -------------------------------------------------------------------------------------
+
+    def create_db_snapshot(self, name: str, instance: str) -> Call:
+        """``CreateDBSnapshot`` of a PostgreSQL instance."""
+        request = {"dBSnapshotIdentifier": name, "dBInstanceIdentifier": instance}
+        return Call(S["rds"], "CreateDBSnapshot", False, request, {**request, **_CREATING_POSTGRES})
+
+    def share_db_snapshot(self, name: str, account: str) -> Call:
+        """``ModifyDBSnapshotAttribute`` adding ``account`` to the snapshot's ``restore`` attribute."""
+        request = {"dBSnapshotIdentifier": name, "attributeName": "restore", "valuesToAdd": [account]}
+        attributes = [{"attributeName": "restore", "attributeValues": [account]}]
+        return Call(
+            S["rds"],
+            "ModifyDBSnapshotAttribute",
+            False,
+            request,
+            {"dBSnapshotIdentifier": name, "dBSnapshotAttributes": attributes},
+        )
 
     # --- Lambda ----------------------------------------------------------------------------------
 

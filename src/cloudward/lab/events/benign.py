@@ -25,9 +25,20 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cloudward.lab.events.apis import trust_text
+from cloudward.lab.events.apis import Apis
+from cloudward.lab.events.benign_console import (
+    CLI_COMMANDS,
+    CLI_WEIGHTS,
+    CONFIG_READS,
+    CONSOLE_PAGE_WEIGHTS,
+    CONSOLE_PAGES,
+    LAMBDA_CUMULATIVE,
+    LAMBDA_FUNCTIONS,
+    cli_denied,
+)
+from cloudward.lab.events.benign_terraform import TERRAFORM_CHANGE_WEIGHTS, TERRAFORM_CHANGES
 from cloudward.lab.events.clock import DAY, HOUR, MINUTE
-from cloudward.lab.events.context import Ctx, weekday
+from cloudward.lab.events.context import Ctx, between, weekday
 from cloudward.lab.events.identities import (
     BACKUP_VENDOR_IPS,
     BACKUP_VENDOR_UA,
@@ -41,6 +52,7 @@ from cloudward.lab.events.identities import (
     VENDOR_AUDIT_IPS,
     VENDOR_AUDIT_UA,
     Actor,
+    Company,
     Engineer,
     aws_account,
     engineer_session_key,
@@ -50,14 +62,7 @@ from cloudward.lab.events.identities import (
 from cloudward.lab.events.records import SERVICES, Call, Json
 from cloudward.lab.events.terraform import S3_BUCKET_READS, S3_CONFIGURED, S3_NOT_CONFIGURED, plan_reads
 from cloudward.lab.events.tokens import stable, stable_key_id, unique_id
-from cloudward.lab.events.world import (
-    AWS_LAMBDA_INSIGHTS_ACCOUNT,
-    BACKUP_VENDOR_ACCOUNT,
-    EU,
-    HOME,
-    OFFICE_CIDR,
-    VENDOR_ACCOUNT,
-)
+from cloudward.lab.events.world import BACKUP_VENDOR_ACCOUNT, EU, HOME, VENDOR_ACCOUNT, World
 
 WINDOW = 5 * MINUTE
 CI_CLI = (
@@ -86,13 +91,6 @@ ALL_REGIONS = (
     "ap-southeast-2",
     "sa-east-1",
 )
-
-
-def between(rng: random.Random, low: int, high: int | None = None) -> int:
-    """A whole number in ``[low, high)`` (``[0, low)`` with one argument), cheaper than ``randrange``."""
-    if high is None:
-        return int(rng.random() * low)
-    return low + int(rng.random() * (high - low))
 
 
 def _profile(hours: Callable[[int, int], float]) -> tuple[float, ...]:
@@ -153,12 +151,12 @@ class Benign:
 
     def __init__(self, ctx: Ctx, events_per_day: int) -> None:
         self.ctx = ctx
-        self.rng = ctx.rng
+        self.rng: random.Random = ctx.rng
         self.events_per_day = events_per_day
         self.scale = events_per_day / 20_000
-        self.world = ctx.world
-        self.company = ctx.company
-        self.apis = ctx.apis
+        self.world: World = ctx.world
+        self.company: Company = ctx.company
+        self.apis: Apis = ctx.apis
         self.rec = ctx.recorder
         self._record = ctx.recorder.record
         self.count = [0]  # records emitted so far, kept up to date by the simulation
@@ -421,7 +419,7 @@ class Benign:
             region = engineer.regions[0] if rng.random() < 0.85 else engineer.regions[-1]
             t += between(rng, 3, 90)
             for call in command(self, region, engineer):
-                denied = _cli_denied(engineer, call) or rng.random() < 0.004
+                denied = cli_denied(engineer, call) or rng.random() < 0.004
                 error = self.rec.denied(actor, call, region) if denied else None
                 self._emit(t, actor, call, region, error)
                 if call.service.key == "s3" and call.data and not denied:
@@ -1064,30 +1062,9 @@ class Benign:
         old = "snap-" + stable("old-backup", second // DAY - 7, length=17)
         self._emit(t + 4, actor, apis.delete_snapshot(old), HOME)
         name = f"vault-sync-orders-{ctx.clock.iso(second)[:10]}"
-        snapshot_call = Call(
-            SERVICES["rds"],
-            "CreateDBSnapshot",
-            False,
-            {"dBSnapshotIdentifier": name, "dBInstanceIdentifier": "acme-orders-db"},
-            {
-                "dBSnapshotIdentifier": name,
-                "dBInstanceIdentifier": "acme-orders-db",
-                "status": "creating",
-                "engine": "postgres",
-                "encrypted": True,
-            },
-        )
+        snapshot_call = apis.create_db_snapshot(name, "acme-orders-db")
         self._emit(t + 10, actor, snapshot_call, HOME)
-        share = Call(
-            SERVICES["rds"],
-            "ModifyDBSnapshotAttribute",
-            False,
-            {"dBSnapshotIdentifier": name, "attributeName": "restore", "valuesToAdd": [BACKUP_VENDOR_ACCOUNT]},
-            {
-                "dBSnapshotIdentifier": name,
-                "dBSnapshotAttributes": [{"attributeName": "restore", "attributeValues": [BACKUP_VENDOR_ACCOUNT]}],
-            },
-        )
+        share = apis.share_db_snapshot(name, BACKUP_VENDOR_ACCOUNT)
         self._emit(t + 900 + between(rng, 300), actor, share, HOME)
 
     # --- admin chores ----------------------------------------------------------------------------
@@ -1136,515 +1113,5 @@ class Benign:
         )
         self._tf(second, actor, call, HOME)
 
-
-# --- console pages and CLI commands ----------------------------------------------------------------
-
-Page = Callable[[Benign, str], list[Call]]
-
-
-def _page_ec2(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    calls = [
-        a.read("ec2", n)
-        for n in (
-            "DescribeInstances",
-            "DescribeInstanceStatus",
-            "DescribeAddresses",
-            "DescribeTags",
-            "DescribeSecurityGroups",
-            "DescribeVpcs",
-            "DescribeSubnets",
-        )
-    ]
-    if b.rng.random() < 0.5:
-        calls += [
-            a.read("ec2", n) for n in ("DescribeVolumes", "DescribeSnapshots", "DescribeImages", "DescribeKeyPairs")
-        ]
-    return calls
-
-
-def _page_s3(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    calls = [a.list_buckets()]
-    bucket = b.rng.choice(list(b.world.buckets.values()))
-    calls += [
-        a.s3_bucket_read(bucket, "GetBucketLocation", "location"),
-        a.s3_bucket_read(bucket, "GetBucketPolicyStatus", "policyStatus"),
-    ]
-    calls.append(a.s3_list_objects(bucket, ""))
-    if b.rng.random() < 0.4:
-        calls.append(a.s3_object("GetObject", bucket, b._object_key(bucket.name, 0), size=between(b.rng, 500, 90_000)))
-    return calls
-
-
-def _page_iam(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    calls = [a.iam_read(n) for n in ("GetAccountSummary", "ListUsers", "ListRoles")]
-    if b.rng.random() < 0.5:
-        role = b.rng.choice([r.name for r in b.world.roles.values()])
-        calls += [
-            a.iam_read("GetRole", roleName=role),
-            a.iam_read("ListAttachedRolePolicies", roleName=role),
-            a.iam_read("ListRolePolicies", roleName=role),
-        ]
-    return calls
-
-
-def _page_lambda(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    fns = [f.name for f in b.world.functions.values() if f.region == region] or ["acme-internal-api"]
-    fn = b.rng.choice(fns)
-    return [
-        a.read("lambda", "ListFunctions20150331"),
-        a.read("lambda", "GetAccountSettings20160819"),
-        a.lambda_read("GetFunction20150331v2", fn),
-        a.lambda_read("ListEventSourceMappings20150331", fn),
-        a.lambda_read("GetFunctionUrlConfig20211031", fn),
-    ]
-
-
-def _page_logs(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    group = b.rng.choice(b.world.log_groups)
-    calls = [
-        a.read("logs", "DescribeLogGroups"),
-        a.read("logs", "DescribeLogStreams", {"logGroupName": group, "orderBy": "LastEventTime", "descending": True}),
-    ]
-    calls += [
-        a.read("logs", "FilterLogEvents", {"logGroupName": group, "interleaved": True})
-        for _ in range(between(b.rng, 1, 6))
-    ]
-    return calls
-
-
-def _page_cloudwatch(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    return [a.read("monitoring", "DescribeAlarms")] + [
-        a.read("monitoring", "GetMetricData", {"scanBy": "TimestampDescending", "maxDatapoints": 1440})
-        for _ in range(between(b.rng, 2, 8))
-    ]
-
-
-def _page_cloudtrail(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    return [
-        a.read("cloudtrail", "DescribeTrails"),
-        a.read("cloudtrail", "LookupEvents"),
-        a.read("cloudtrail", "LookupEvents"),
-    ]
-
-
-def _page_rds(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    return [
-        a.read("rds", "DescribeDBInstances"),
-        a.read("rds", "DescribeDBClusters"),
-        a.read("rds", "DescribeDBSnapshots"),
-        a.read("rds", "DescribeEvents", {"duration": 1440}),
-    ]
-
-
-def _page_secrets(b: Benign, region: str) -> list[Call]:
-    a = b.apis
-    secret = b.rng.choice(b.world.secrets_in(region) or b.world.secrets)
-    return [
-        a.read("secretsmanager", "ListSecrets"),
-        a.read("secretsmanager", "DescribeSecret", {"secretId": secret.arn(b.world.account)}),
-    ]
-
-
-CONSOLE_PAGES: tuple[Page, ...] = (
-    _page_ec2,
-    _page_s3,
-    _page_iam,
-    _page_lambda,
-    _page_logs,
-    _page_cloudwatch,
-    _page_cloudtrail,
-    _page_rds,
-    _page_secrets,
-)
-CONSOLE_PAGE_WEIGHTS = (0.22, 0.16, 0.08, 0.14, 0.16, 0.1, 0.05, 0.05, 0.04)
-
-Command = Callable[[Benign, str, Engineer], list[Call]]
-
-
-def _cmd_identity(b: Benign, region: str, e: Engineer) -> list[Call]:
-    return [b.apis.read("sts", "GetCallerIdentity")]
-
-
-def _cmd_s3_ls(b: Benign, region: str, e: Engineer) -> list[Call]:
-    bucket = b.rng.choice([x for x in b.world.buckets.values() if x.name != "acme-terraform-state"])
-    return [b.apis.list_buckets(region)] if b.rng.random() < 0.5 else [b.apis.s3_list_objects(bucket, "")]
-
-
-def _cmd_s3_cp(b: Benign, region: str, e: Engineer) -> list[Call]:
-    bucket = b.rng.choice(
-        (b.world.buckets["acme-customer-data"], b.world.buckets["acme-artifacts"], b.world.buckets["acme-eu-archive"])
-    )
-    key = b._object_key(bucket.name, 0)
-    if b.rng.random() < 0.75:
-        return [
-            b.apis.s3_object("HeadObject", bucket, key),
-            b.apis.s3_object("GetObject", bucket, key, size=between(b.rng, 500, 3_000_000)),
-        ]
-    return [
-        b.apis.s3_object(
-            "PutObject", bucket, f"scratch/{e.name}/{b.ctx.tokens.hex(6)}.csv", size=between(b.rng, 500, 900_000)
-        )
-    ]
-
-
-def _cmd_ec2(b: Benign, region: str, e: Engineer) -> list[Call]:
-    return [
-        b.apis.read(
-            "ec2",
-            b.rng.choice(
-                (
-                    "DescribeInstances",
-                    "DescribeSecurityGroups",
-                    "DescribeInstances",
-                    "DescribeVolumes",
-                    "DescribeSubnets",
-                )
-            ),
-        )
-    ]
-
-
-def _cmd_logs_tail(b: Benign, region: str, e: Engineer) -> list[Call]:
-    group = b.rng.choice(b.world.log_groups)
-    return [b.apis.read("logs", "DescribeLogGroups")] + [
-        b.apis.read("logs", "FilterLogEvents", {"logGroupName": group, "interleaved": True})
-        for _ in range(between(b.rng, 2, 10))
-    ]
-
-
-def _cmd_lambda(b: Benign, region: str, e: Engineer) -> list[Call]:
-    fns = [f.name for f in b.world.functions.values() if f.region == region] or ["acme-internal-api"]
-    return [
-        b.apis.lambda_read(
-            b.rng.choice(("GetFunction20150331v2", "GetFunctionConfiguration20150331v2")), b.rng.choice(fns)
-        )
-    ]
-
-
-def _cmd_parameter(b: Benign, region: str, e: Engineer) -> list[Call]:
-    return [b.apis.get_parameter(b.rng.choice(b.world.parameters), decrypt=b.rng.random() < 0.6)]
-
-
-def _cmd_secret(b: Benign, region: str, e: Engineer) -> list[Call]:
-    secret = b.rng.choice(b.world.secrets_in(region)[:6] or b.world.secrets[:6])
-    return [b.apis.get_secret_value(secret.name)]
-
-
-def _cmd_ecr_login(b: Benign, region: str, e: Engineer) -> list[Call]:
-    return [b.apis.read("ecr", "GetAuthorizationToken")]
-
-
-def _cmd_rds(b: Benign, region: str, e: Engineer) -> list[Call]:
-    return [b.apis.read("rds", "DescribeDBInstances")]
-
-
-def _cmd_iam(b: Benign, region: str, e: Engineer) -> list[Call]:
-    role = b.rng.choice([r.name for r in b.world.roles.values() if r.path == "/"])
-    return [b.apis.iam_read("GetRole", roleName=role)]
-
-
-def _cmd_cloudformation(b: Benign, region: str, e: Engineer) -> list[Call]:
-    return [b.apis.read("cloudformation", "DescribeStacks")]
-
-
-def _cmd_assume_support(b: Benign, region: str, e: Engineer) -> list[Call]:
-    if e.sso:
-        return [b.apis.read("sts", "GetCallerIdentity")]
-    serial = f"arn:aws:iam::{b.world.account}:mfa/{e.name}-phone"
-    return [b.apis.assume_role(0, b.world.role_arn("acme-support"), f"{e.name}-support", serial=serial)]
-
-
-CLI_COMMANDS: tuple[Command, ...] = (
-    _cmd_identity,
-    _cmd_s3_ls,
-    _cmd_s3_cp,
-    _cmd_ec2,
-    _cmd_logs_tail,
-    _cmd_lambda,
-    _cmd_parameter,
-    _cmd_secret,
-    _cmd_ecr_login,
-    _cmd_rds,
-    _cmd_iam,
-    _cmd_cloudformation,
-    _cmd_assume_support,
-)
-CLI_WEIGHTS = (0.16, 0.12, 0.14, 0.14, 0.1, 0.07, 0.06, 0.02, 0.05, 0.04, 0.05, 0.03, 0.02)
-
-
-def _cli_denied(engineer: Engineer, call: Call) -> bool:
-    """What their permissions refuse: power users get no IAM, read-only users no secrets or writes."""
-    key = call.service.key
-    if engineer.permission_set == "PowerUserAccess" and key == "iam":
-        return True
-    if engineer.permission_set == "ReadOnlyAccess" and (key == "secretsmanager" or not call.read_only):
-        return True
-    return engineer.name == "bob" and key in {"iam", "rds"}
-
-
-LAMBDA_FUNCTIONS = ("acme-public-webhook", "acme-internal-api", "acme-eu-thumbnailer", "acme-partner-sync")
-LAMBDA_WEIGHTS = (0.36, 0.3, 0.26, 0.08)
-LAMBDA_CUMULATIVE = tuple(sum(LAMBDA_WEIGHTS[: i + 1]) for i in range(len(LAMBDA_WEIGHTS) - 1))
-
-ConfigRead = Callable[[Benign, str], list[Call]]
-CONFIG_READS: tuple[ConfigRead, ...] = (
-    lambda b, r: [b.apis.read("ec2", "DescribeInstances"), b.apis.read("ec2", "DescribeNetworkInterfaces")],
-    lambda b, r: [
-        b.apis.read("ec2", "DescribeSecurityGroups"),
-        b.apis.read("ec2", "DescribeVpcs"),
-        b.apis.read("ec2", "DescribeSubnets"),
-    ],
-    lambda b, r: [b.apis.read("ec2", "DescribeVolumes")],
-    lambda b, r: [
-        b.apis.iam_read("GetRole", roleName=b.rng.choice([x.name for x in b.world.roles.values() if x.path == "/"])),
-        b.apis.iam_read("ListAttachedRolePolicies", roleName="acme-ec2-app"),
-    ],
-    lambda b, r: [
-        b.apis.s3_bucket_read(b.world.buckets["acme-customer-data"], n, s)
-        for n, s in (("GetBucketAcl", "acl"), ("GetBucketPolicy", "policy"), ("GetBucketVersioning", "versioning"))
-    ],
-    lambda b, r: [
-        b.apis.lambda_read(
-            "GetFunction20150331v2", b.rng.choice([f.name for f in b.world.functions.values() if f.region == HOME])
-        )
-    ],
-    lambda b, r: [b.apis.read("rds", "DescribeDBInstances"), b.apis.read("rds", "DescribeDBSnapshots")],
-)
-
-# --- Terraform applies -----------------------------------------------------------------------------
-
-Change = Callable[[Benign, int, str], list[tuple[int, Call]]]
-
-
-def _chg_role_policy(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    world = b.world
-    statements = [
-        {
-            "Effect": "Allow",
-            "Action": ["s3:GetObject", "s3:PutObject"],
-            "Resource": "arn:aws:s3:::acme-customer-data/incoming/*",
-        },
-        {
-            "Effect": "Allow",
-            "Action": "secretsmanager:GetSecretValue",
-            "Resource": [s.arn(world.account) for s in world.secrets[:3]],
-        },
-        {
-            "Effect": "Allow",
-            "Action": ["ssm:GetParameter", "ssm:GetParameters"],
-            "Resource": f"arn:aws:ssm:us-east-1:{world.account}:parameter/acme/prod/*",
-        },
-    ]
-    return [
-        (0, b.apis.put_inline_policy("Role", "acme-lambda-exec", "app-access", statements)),
-        (2, b.apis.iam_read("GetRolePolicy", roleName="acme-lambda-exec", policyName="app-access")),
-    ]
-
-
-def _chg_attach_managed(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    role, policy = b.rng.choice(
-        (
-            ("acme-ec2-app", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
-            ("acme-ec2-app", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
-            ("acme-lambda-exec", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
-            ("acme-lambda-exec", "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"),
-        )
-    )
-    return [
-        (0, b.apis.attach_policy("Role", role, policy)),
-        (2, b.apis.iam_read("ListAttachedRolePolicies", roleName=role)),
-    ]
-
-
-def _chg_policy_version(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    arn = f"arn:aws:iam::{b.world.account}:policy/acme-read-reports"
-    b._policy_version += 1
-    version = b._policy_version
-    statements = [
-        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::acme-customer-data/reports/*"}
-    ]
-    calls = [(0, b.apis.create_policy_version(t, arn, statements, version))]
-    if version > 5:
-        calls.append((2, b.apis.delete_policy_version(arn, version - 4)))
-    return calls
-
-
-def _chg_vendor_trust(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    trust = trust_text(
-        {"AWS": f"arn:aws:iam::{BACKUP_VENDOR_ACCOUNT}:root"}, {"StringEquals": {"sts:ExternalId": "acme-7f3c1d"}}
-    )
-    return [
-        (0, b.apis.update_assume_role_policy("acme-vendor-backup", trust)),
-        (2, b.apis.iam_read("GetRole", roleName="acme-vendor-backup")),
-    ]
-
-
-def _chg_tag_role(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    role = b.rng.choice([r.name for r in b.world.roles.values() if r.path == "/"])
-    return [(0, b.apis.tag_role(role, {"managed-by": "terraform", "repo": "acme/infra"}))]
-
-
-def _chg_web_ingress(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    group = b.world.security_groups["acme-web"].group_id
-    return [
-        (0, b.apis.authorize_ingress(group, "tcp", 443, "0.0.0.0/0", description="HTTPS from anywhere")),
-        (1, b.apis.authorize_ingress(group, "tcp", 443, "::/0")),
-        (3, b.apis.security_group_rules(group)),
-    ]
-
-
-def _chg_bastion_ingress(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    group = b.world.security_groups["acme-bastion"].group_id
-    old = f"203.0.113.{between(b.rng, 20, 250)}/32"
-    return [
-        (0, b.apis.revoke_ingress(group, 22, old)),
-        (1, b.apis.authorize_ingress(group, "tcp", 22, OFFICE_CIDR, description="SSH from the office")),
-    ]
-
-
-def _chg_data_bucket_policy(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    bucket = b.world.buckets["acme-customer-data"]
-    statements = [
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [bucket.arn, f"{bucket.arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
-        {
-            "Sid": "ReportsReaders",
-            "Effect": "Allow",
-            "Principal": {"AWS": b.world.role_arn("acme-ec2-app")},
-            "Action": "s3:GetObject",
-            "Resource": f"{bucket.arn}/reports/*",
-        },
-    ]
-    return [(0, b.apis.put_bucket_policy(bucket, statements))]
-
-
-def _chg_website_policy(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    bucket = b.world.buckets["acme-public-website"]
-    statements = [
-        {
-            "Sid": "PublicRead",
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "s3:GetObject",
-            "Resource": f"{bucket.arn}/*",
-        }
-    ]
-    return [(0, b.apis.put_bucket_policy(bucket, statements))]
-
-
-def _chg_log_lifecycle(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    bucket = b.world.buckets["acme-access-logs"]
-    return [(0, b.apis.put_bucket_lifecycle(bucket, "archive-then-expire", 400, 90))]
-
-
-def _chg_bucket_hygiene(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    bucket = b.rng.choice(
-        [x for x in b.world.buckets.values() if x.region == region and x.name != "acme-public-website"]
-    )
-    return [
-        (0, b.apis.put_bucket_tagging(bucket, {"managed-by": "terraform", "data-class": "internal"})),
-        (1, b.apis.put_bucket_versioning(bucket, "Enabled")),
-        (2, b.apis.put_public_access_block(bucket, blocked=True)),
-    ]
-
-
-def _chg_insights_layer(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    fns = [f for f in b.world.functions.values() if f.region == region]
-    fn = b.rng.choice(fns)
-    layer = f"arn:aws:lambda:{fn.region}:{AWS_LAMBDA_INSIGHTS_ACCOUNT}:layer:LambdaInsightsExtension:53"
-    return [(0, b.apis.update_function_configuration(t, fn.name, fn.region, layers=[layer]))]
-
-
-def _chg_schedule_permission(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    rule = f"arn:aws:events:{HOME}:{b.world.account}:rule/acme-nightly"
-    return [
-        (
-            0,
-            b.apis.add_permission(
-                "acme-nightly-report",
-                HOME,
-                statement_id=f"nightly-{b.ctx.tokens.hex(6)}",
-                principal="events.amazonaws.com",
-                source_arn=rule,
-            ),
-        )
-    ]
-
-
-def _chg_replace_instance(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    world = b.world
-    old = world.instances["acme-web-2"].instance_id
-    run = b.apis.run_instances(
-        t,
-        world.images["acme-web-golden"],
-        b.rng.choice(("t3.small", "t3.medium", "m6i.large")),
-        1,
-        world.subnets["acme-public-a"],
-        HOME,
-        name="acme-web-2",
-        profile="acme-ec2-app",
-        group_id=world.security_groups["acme-web"].group_id,
-    )
-    return [
-        (0, run),
-        (40, b.apis.read("ec2", "DescribeInstances")),
-        (90, b.apis.instances_state("TerminateInstances", [old], (16, "running"), (32, "shutting-down"))),
-    ]
-
-
-def _chg_termination_protection(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    instance = b.rng.choice([i for i in b.world.instances.values() if i.region == region])
-    return [(0, b.apis.modify_instance_attribute(instance.instance_id, "disableApiTermination", True))]
-
-
-def _chg_parameter(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    name = b.rng.choice(sorted(b.world.secure_parameters))
-    version = b._parameter_versions.get(name, 3) + 1
-    b._parameter_versions[name] = version
-    return [(0, b.apis.put_parameter(name, version))]
-
-
-def _chg_db_group(b: Benign, t: int, region: str) -> list[tuple[int, Call]]:
-    create, group = b.apis.create_security_group(f"acme-svc-{b.ctx.tokens.hex(4)}", b.world.vpcs[region])
-    return [
-        (0, create),
-        (2, b.apis.authorize_ingress(group, "tcp", 5432, "10.20.0.0/16", description="postgres from the VPC")),
-    ]
-
-
-TERRAFORM_CHANGES: tuple[Change, ...] = (
-    _chg_role_policy,
-    _chg_attach_managed,
-    _chg_policy_version,
-    _chg_vendor_trust,
-    _chg_tag_role,
-    _chg_web_ingress,
-    _chg_bastion_ingress,
-    _chg_data_bucket_policy,
-    _chg_website_policy,
-    _chg_log_lifecycle,
-    _chg_bucket_hygiene,
-    _chg_insights_layer,
-    _chg_schedule_permission,
-    _chg_replace_instance,
-    _chg_termination_protection,
-    _chg_parameter,
-    _chg_db_group,
-)
-TERRAFORM_CHANGE_WEIGHTS = (8, 6, 5, 2, 8, 5, 5, 4, 1.2, 1.5, 8, 3, 3, 4, 4, 8, 4)
 
 __all__ = ["Benign", "Process"]

@@ -76,6 +76,38 @@ class Actor:
 # --- userIdentity shapes ---------------------------------------------------------------------------
 
 
+def _session_context(issuer: Identity, created: str, mfa: bool) -> Identity:
+    return {
+        "sessionIssuer": issuer,
+        "webIdFederationData": {},
+        "attributes": {"creationDate": created, "mfaAuthenticated": "true" if mfa else "false"},
+    }
+
+
+def _issuer(kind: str, principal_id: str, arn: str, account: str, user_name: str) -> Identity:
+    return {"type": kind, "principalId": principal_id, "arn": arn, "accountId": account, "userName": user_name}
+
+
+def _long_term(
+    kind: str,
+    principal_id: str,
+    arn: str,
+    account: str,
+    access_key: str | None,
+    user_name: str | None,
+    session_created: str | None,
+    mfa: bool,
+) -> Identity:
+    identity: Identity = {"type": kind, "principalId": principal_id, "arn": arn, "accountId": account}
+    if access_key is not None:
+        identity["accessKeyId"] = access_key
+    if user_name is not None:
+        identity["userName"] = user_name
+    if session_created is not None:
+        identity["sessionContext"] = _session_context({}, session_created, mfa)
+    return identity
+
+
 def iam_user(
     account: str,
     user: str,
@@ -85,41 +117,14 @@ def iam_user(
     mfa: bool = False,
 ) -> Identity:
     """``IAMUser``: long-term keys, or console session credentials (``session_created`` set)."""
-    identity: Identity = {
-        "type": "IAMUser",
-        "principalId": unique_id("AIDA", "user", user),
-        "arn": f"arn:aws:iam::{account}:user/{user}",
-        "accountId": account,
-    }
-    if access_key is not None:
-        identity["accessKeyId"] = access_key
-    identity["userName"] = user
-    if session_created is not None:
-        identity["sessionContext"] = {
-            "sessionIssuer": {},
-            "webIdFederationData": {},
-            "attributes": {"creationDate": session_created, "mfaAuthenticated": "true" if mfa else "false"},
-        }
-    return identity
+    arn = f"arn:aws:iam::{account}:user/{user}"
+    return _long_term("IAMUser", unique_id("AIDA", "user", user), arn, account, access_key, user, session_created, mfa)
 
 
 def root(account: str, access_key: str | None, *, session_created: str | None = None, mfa: bool = False) -> Identity:
     """``Root``: the account's root user."""
-    identity: Identity = {
-        "type": "Root",
-        "principalId": account,
-        "arn": f"arn:aws:iam::{account}:root",
-        "accountId": account,
-    }
-    if access_key is not None:
-        identity["accessKeyId"] = access_key
-    if session_created is not None:
-        identity["sessionContext"] = {
-            "sessionIssuer": {},
-            "webIdFederationData": {},
-            "attributes": {"creationDate": session_created, "mfaAuthenticated": "true" if mfa else "false"},
-        }
-    return identity
+    arn = f"arn:aws:iam::{account}:root"
+    return _long_term("Root", account, arn, account, access_key, None, session_created, mfa)
 
 
 def assumed_role(
@@ -137,17 +142,8 @@ def assumed_role(
 ) -> Identity:
     """``AssumedRole``: temporary credentials of a role session."""
     role_id = unique_id("AROA", "role", role_name)
-    context: Identity = {
-        "sessionIssuer": {
-            "type": "Role",
-            "principalId": role_id,
-            "arn": f"arn:aws:iam::{account}:role{role_path}{role_name}",
-            "accountId": account,
-            "userName": role_name,
-        },
-        "webIdFederationData": {},
-        "attributes": {"creationDate": created, "mfaAuthenticated": "true" if mfa else "false"},
-    }
+    role_arn = f"arn:aws:iam::{account}:role{role_path}{role_name}"
+    context = _session_context(_issuer("Role", role_id, role_arn, account, role_name), created, mfa)
     if source_identity is not None:
         context["sourceIdentity"] = source_identity
     if ec2_delivery is not None:
@@ -177,23 +173,15 @@ def aws_account(account: str, principal_id: str) -> Identity:
 
 def federated_user(account: str, name: str, issuer_user: str, access_key: str, created: str) -> Identity:
     """``FederatedUser``: credentials from ``sts:GetFederationToken`` called by an IAM user."""
+    issuer_arn = f"arn:aws:iam::{account}:user/{issuer_user}"
+    issuer = _issuer("IAMUser", unique_id("AIDA", "user", issuer_user), issuer_arn, account, issuer_user)
     return {
         "type": "FederatedUser",
         "principalId": f"{account}:{name}",
         "arn": f"arn:aws:sts::{account}:federated-user/{name}",
         "accountId": account,
         "accessKeyId": access_key,
-        "sessionContext": {
-            "sessionIssuer": {
-                "type": "IAMUser",
-                "principalId": unique_id("AIDA", "user", issuer_user),
-                "arn": f"arn:aws:iam::{account}:user/{issuer_user}",
-                "accountId": account,
-                "userName": issuer_user,
-            },
-            "webIdFederationData": {},
-            "attributes": {"creationDate": created, "mfaAuthenticated": "false"},
-        },
+        "sessionContext": _session_context(issuer, created, False),
     }
 
 
@@ -297,167 +285,69 @@ class Engineer:
 US_OFFICE = OFFICE_IP
 EU_OFFICE = "198.51.100.20"
 
+
+# Each engineer's AWS CLI build: version, OS and architecture.
+_CLI_BUILDS = {
+    "alice": "2.18.4 macos#24.0.0 arm64",
+    "bob": "2.15.30 linux#6.8.0-47-generic x86_64",
+    "carol": "2.18.4 macos#23.6.0 arm64",
+    "erin": "2.17.52 linux#6.5.0-1025-oem x86_64",
+    "frank": "2.18.1 windows#10 x86_64",
+    "dan": "2.18.4 macos#24.0.0 arm64",
+    "grace": "2.17.60 macos#23.6.0 x86_64",
+    "hiro": "2.18.4 linux#6.8.0-45-generic x86_64",
+    "ines": "2.16.12 macos#22.6.0 x86_64",
+    "jonas": "2.18.2 macos#24.0.0 arm64",
+}
+
+
+def _engineer(
+    name: str,
+    permission_set: str,
+    utc_offset: int,
+    home_ip: str,
+    office_days: str,
+    browser: str,
+    console_share: float,
+    regions: tuple[str, ...],
+    writes: float,
+    *,
+    mfa: bool = True,
+) -> Engineer:
+    """An engineer: an SSO user when ``permission_set`` is set, else an IAM user with a console password.
+
+    ``office_days`` lists weekday digits; the office is the US one west of UTC, else the EU one.
+    """
+    sso = bool(permission_set)
+    return Engineer(
+        name,
+        sso,
+        permission_set,
+        utc_offset,
+        home_ip,
+        US_OFFICE if utc_offset < 0 else EU_OFFICE,
+        frozenset(int(day) for day in office_days),
+        _cli_ua(*_CLI_BUILDS[name].split()),
+        browser,
+        console_share,
+        mfa,
+        not sso,
+        regions,
+        writes,
+    )
+
+
 ENGINEERS: tuple[Engineer, ...] = (
-    Engineer(
-        "alice",
-        False,
-        "",
-        -5,
-        "73.162.118.45",
-        US_OFFICE,
-        frozenset({1, 2, 3}),
-        _cli_ua("2.18.4", "macos#24.0.0", "arm64"),
-        MAC_CHROME,
-        0.5,
-        True,
-        True,
-        (HOME, EU),
-        0.04,
-    ),
-    Engineer(
-        "bob",
-        False,
-        "",
-        -5,
-        "24.17.203.88",
-        US_OFFICE,
-        frozenset({1, 3}),
-        _cli_ua("2.15.30", "linux#6.8.0-47-generic", "x86_64"),
-        LINUX_FIREFOX,
-        0.0,
-        False,
-        True,
-        (HOME,),
-        0.03,
-    ),
-    Engineer(
-        "carol",
-        False,
-        "",
-        -5,
-        "71.232.9.140",
-        US_OFFICE,
-        frozenset({0, 1, 2, 3}),
-        _cli_ua("2.18.4", "macos#23.6.0", "arm64"),
-        MAC_SAFARI,
-        0.7,
-        True,
-        True,
-        (HOME, EU),
-        0.05,
-    ),
-    Engineer(
-        "erin",
-        False,
-        "",
-        1,
-        "86.149.33.20",
-        EU_OFFICE,
-        frozenset({1, 2}),
-        _cli_ua("2.17.52", "linux#6.5.0-1025-oem", "x86_64"),
-        LINUX_FIREFOX,
-        0.2,
-        True,
-        True,
-        (EU, HOME),
-        0.03,
-    ),
-    Engineer(
-        "frank",
-        False,
-        "",
-        1,
-        "92.40.181.7",
-        EU_OFFICE,
-        frozenset({0, 2, 3}),
-        _cli_ua("2.18.1", "windows#10", "x86_64"),
-        WIN_EDGE,
-        0.6,
-        True,
-        True,
-        (EU,),
-        0.02,
-    ),
-    Engineer(
-        "dan",
-        True,
-        "AdministratorAccess",
-        -5,
-        "98.118.57.211",
-        US_OFFICE,
-        frozenset({1, 2, 3}),
-        _cli_ua("2.18.4", "macos#24.0.0", "arm64"),
-        MAC_CHROME,
-        0.5,
-        True,
-        False,
-        (HOME, EU),
-        0.05,
-    ),
-    Engineer(
-        "grace",
-        True,
-        "PowerUserAccess",
-        -5,
-        "67.180.22.93",
-        US_OFFICE,
-        frozenset({0, 2, 4}),
-        _cli_ua("2.17.60", "macos#23.6.0", "x86_64"),
-        MAC_CHROME,
-        0.4,
-        True,
-        False,
-        (HOME,),
-        0.04,
-    ),
-    Engineer(
-        "hiro",
-        True,
-        "PowerUserAccess",
-        1,
-        "81.174.250.66",
-        EU_OFFICE,
-        frozenset({1, 3}),
-        _cli_ua("2.18.4", "linux#6.8.0-45-generic", "x86_64"),
-        LINUX_FIREFOX,
-        0.3,
-        True,
-        False,
-        (EU, HOME),
-        0.04,
-    ),
-    Engineer(
-        "ines",
-        True,
-        "ReadOnlyAccess",
-        1,
-        "95.91.214.130",
-        EU_OFFICE,
-        frozenset({0, 1, 2, 3}),
-        _cli_ua("2.16.12", "macos#22.6.0", "x86_64"),
-        MAC_SAFARI,
-        0.8,
-        True,
-        False,
-        (EU, HOME),
-        0.02,
-    ),
-    Engineer(
-        "jonas",
-        True,
-        "PowerUserAccess",
-        1,
-        "84.113.57.98",
-        EU_OFFICE,
-        frozenset({2, 3}),
-        _cli_ua("2.18.2", "macos#24.0.0", "arm64"),
-        MAC_CHROME,
-        0.4,
-        True,
-        False,
-        (EU,),
-        0.04,
-    ),
+    _engineer("alice", "", -5, "73.162.118.45", "123", MAC_CHROME, 0.5, (HOME, EU), 0.04),
+    _engineer("bob", "", -5, "24.17.203.88", "13", LINUX_FIREFOX, 0.0, (HOME,), 0.03, mfa=False),
+    _engineer("carol", "", -5, "71.232.9.140", "0123", MAC_SAFARI, 0.7, (HOME, EU), 0.05),
+    _engineer("erin", "", 1, "86.149.33.20", "12", LINUX_FIREFOX, 0.2, (EU, HOME), 0.03),
+    _engineer("frank", "", 1, "92.40.181.7", "023", WIN_EDGE, 0.6, (EU,), 0.02),
+    _engineer("dan", "AdministratorAccess", -5, "98.118.57.211", "123", MAC_CHROME, 0.5, (HOME, EU), 0.05),
+    _engineer("grace", "PowerUserAccess", -5, "67.180.22.93", "024", MAC_CHROME, 0.4, (HOME,), 0.04),
+    _engineer("hiro", "PowerUserAccess", 1, "81.174.250.66", "13", LINUX_FIREFOX, 0.3, (EU, HOME), 0.04),
+    _engineer("ines", "ReadOnlyAccess", 1, "95.91.214.130", "0123", MAC_SAFARI, 0.8, (EU, HOME), 0.02),
+    _engineer("jonas", "PowerUserAccess", 1, "84.113.57.98", "23", MAC_CHROME, 0.4, (EU,), 0.04),
 )
 
 # Where their browsers' console sign-ins land (an IAM user signing in through the global endpoint with
@@ -583,11 +473,9 @@ class Company:
             _iso(key_epoch * 21_600 + 7),
             ec2_delivery="1.0" if inst.imds_v1 else "2.0",
         )
-        actor = Actor(f"{role.name}/{inst.instance_id}", identity, inst.egress_ip, EC2_BOTO, identity["arn"])
-        if len(self._actors) > 4096:
-            self._actors.clear()
-        self._actors[cache_key] = actor
-        return actor
+        return self._remember(
+            cache_key, Actor(f"{role.name}/{inst.instance_id}", identity, inst.egress_ip, EC2_BOTO, identity["arn"])
+        )
 
     def function_actor(self, function_name: str, container: int, ip_index: int) -> Actor:
         """A Lambda function's execution-role session (one per container)."""
@@ -599,13 +487,10 @@ class Company:
         role = self.world.roles[fn.role]
         key = stable_key_id("ASIA", "lambda", fn.name, container)
         identity = assumed_role(self.account, role.name, role.path, fn.name, key, _iso(container * 900 + 3))
-        actor = Actor(
-            f"{role.name}/{fn.name}",
-            identity,
-            fn.egress_ips[ip_index % len(fn.egress_ips)],
-            LAMBDA_BOTO,
-            identity["arn"],
-        )
+        ip = fn.egress_ips[ip_index % len(fn.egress_ips)]
+        return self._remember(cache_key, Actor(f"{role.name}/{fn.name}", identity, ip, LAMBDA_BOTO, identity["arn"]))
+
+    def _remember(self, cache_key: tuple[str, str, int, int], actor: Actor) -> Actor:
         if len(self._actors) > 4096:
             self._actors.clear()
         self._actors[cache_key] = actor
