@@ -20,18 +20,14 @@ from typer.testing import CliRunner
 
 from cloudward.cli.events import app as events_app
 from cloudward.core.errors import CloudwardError
+from cloudward.detect import decode as decode_module
 from cloudward.detect import ingest as ingest_module
 from cloudward.detect import sources as sources_module
-from cloudward.detect.ingest import (
-    STRUCT_TYPES,
-    IngestInterruptedError,
-    IngestProgress,
-    ingest,
-    records_table,
-)
+from cloudward.detect.decode import STRUCT_TYPES, FileStats, TimeFilter, Utf8Check, records_table
+from cloudward.detect.ingest import IngestInterruptedError, IngestProgress, ingest
 from cloudward.detect.rows import records_to_table
 from cloudward.detect.schema import EVENT_SCHEMA
-from cloudward.detect.sources import DIGEST_REASON, LocalSource
+from cloudward.detect.sources import DIGEST_REASON, LocalSource, TimeWindow
 from cloudward.detect.store import EventStore
 
 BASE = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
@@ -139,6 +135,10 @@ ODD_RECORDS = [
     record(9, requestParameters={"name": "caf\u00e9 \u2603", "quote": 'a "quoted" \\ word', "ctl": "\x01\x7f"}),
     record(10, serviceEventDetails={"a": [1, 2.5, -3e-7, True, None, {}]}, vpcEndpointId="vpce-1", sharedEventID="s"),
     record(11, additionalEventData={"big": 2**63 - 1, "neg": -(2**63)}),
+    record(12, eventTime="2026-11-01T10:00:12.25Z"),  # not CloudTrail's form: read as the reference reads it
+    record(13, eventTime="2026-11-01T11:00:13+01:00"),
+    record(14, userIdentity=record(1)["userIdentity"]),  # the same principal again: converted once
+    record(15, userIdentity={"type": "IAMUser", "userName": 7}),  # a type msgspec cannot hold
 ]
 
 
@@ -257,7 +257,7 @@ def _formats(records: list[dict[str, Any]]) -> Iterator[tuple[str, bytes]]:
 @pytest.mark.parametrize("chunk", [None, 700], ids=["whole", "streamed"])
 def test_every_format_gives_the_same_table(tmp_path: Path, chunk: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
     if chunk:  # small chunks: the splitter cuts arrays and lines across chunk boundaries
-        monkeypatch.setattr(ingest_module, "DECOMPRESSED_CHUNK", chunk)
+        monkeypatch.setattr(decode_module, "DECOMPRESSED_CHUNK", chunk)
         monkeypatch.setattr(sources_module, "READ_CHUNK", chunk // 2)
     records = [record(n) for n in range(12)]
     records[4]["requestParameters"] = {"text": 'caf\u00e9, with spaces: and "quotes"', "list": [{"a": 1}, {"b": 2}]}
@@ -374,7 +374,7 @@ def test_bad_files_are_reported_the_rest_is_ingested_and_nothing_is_lost(tmp_pat
 
 def test_a_large_file_that_fails_midway_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file bigger than a batch goes to parts of its own; they are deleted when it fails later on."""
-    monkeypatch.setattr(ingest_module, "DECOMPRESSED_CHUNK", 64 << 10)
+    monkeypatch.setattr(decode_module, "DECOMPRESSED_CHUNK", 64 << 10)
     data = gzip.compress(orjson.dumps({"Records": [record(n) for n in range(3000)]}))
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs/big-truncated.json.gz").write_bytes(data[: len(data) - 200])
@@ -396,6 +396,117 @@ def test_a_large_file_gets_parts_of_its_own_with_bounded_batches(tmp_path: Path)
     assert report.events == 2500 and report.parts == 3
     assert [part.rows for part in store.read_manifest().parts()] == [1000, 1000, 500]
     assert store_table(store).equals(sorted_reference(records, str(tmp_path / "logs/big.json.gz")))
+
+
+# --- many small files --------------------------------------------------------------------------------------------
+
+
+def test_small_files_become_arrow_columns_together_and_each_row_names_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversions: list[int] = []
+    convert = decode_module._fast_table
+
+    def counting(records: list[Any], *rest: Any) -> pa.Table:
+        conversions.append(len(records))
+        return convert(records, *rest)
+
+    monkeypatch.setattr(decode_module, "_fast_table", counting)
+    files = {}
+    for n in range(40):
+        batch = [record(n * 10 + k) for k in range(3)]
+        files[str(write_log(tmp_path / f"logs/{n:02d}.json.gz", batch))] = batch
+    store = EventStore(tmp_path / "store")
+    report = ingest([LocalSource(tmp_path / "logs")], store, workers=1)
+    assert (report.files_ingested, report.events, report.parts) == (40, 120, 1)
+    assert conversions == [120]  # one conversion for the 40 files, not one each
+    expected = pa.concat_tables([records_to_table(batch, path) for path, batch in files.items()])
+    assert pq.read_table(store.part_paths()[0], schema=EVENT_SCHEMA).equals(expected)  # in order, file by file
+
+
+def test_files_of_every_size_keep_their_order_and_a_failed_one_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files smaller than a segment, between a segment and a batch, larger than a batch, and one failing late."""
+    monkeypatch.setattr(ingest_module, "SEGMENT_ROWS", 8)
+    monkeypatch.setattr(decode_module, "DECOMPRESSED_CHUNK", 4096)  # the truncation is found after segments
+    sizes = {"a": 3, "b": 20, "c": 150, "d": 3}
+    files = {
+        name: (write_log(tmp_path / f"logs/{name}.json.gz", batch), batch)
+        for offset, (name, size) in enumerate(sizes.items())
+        for batch in [[record(offset * 1000 + k) for k in range(size)]]
+    }
+    data = gzip.compress(orjson.dumps({"Records": [record(9000 + k) for k in range(90)]}))
+    (tmp_path / "logs/e-truncated.json.gz").write_bytes(data[:-30])
+    store = EventStore(tmp_path / "store")
+    report = ingest([LocalSource(tmp_path / "logs")], store, workers=1, batch_rows=100)
+    assert [Path(outcome.key).name for outcome in report.failed] == ["e-truncated.json.gz"]
+    assert [part.rows for part in store.read_manifest().parts()] == [150, 26]  # c alone, then a, b and d
+    own, shared = (pq.read_table(path, schema=EVENT_SCHEMA) for path in store.part_paths())
+    assert own.equals(records_to_table(files["c"][1], str(files["c"][0])))
+    assert shared.equals(pa.concat_tables([records_to_table(files[n][1], str(files[n][0])) for n in "abd"]))
+    on_disk = {path.name for path in store.events_dir.iterdir()}
+    assert on_disk == {Path(part.path).name for part in store.read_manifest().parts()}
+
+
+@pytest.mark.parametrize("chunk", [5, 4096])
+def test_utf8_is_checked_as_the_bytes_pass(chunk: int) -> None:
+    text = ("caf\u00e9 \u2603 " * 200).encode()
+    pieces = [text[i : i + chunk] for i in range(0, len(text), chunk)]  # cuts inside characters
+    check = Utf8Check()
+    assert b"".join(check.watch(pieces)) == text and check.valid
+    bad = Utf8Check()
+    assert b"".join(bad.watch([*pieces, b"Get\xe9Object", b"more"])) == text + b"Get\xe9Objectmore"
+    assert not bad.valid
+    cut = Utf8Check()
+    list(cut.watch([text, "\u2603".encode()[:2]]))  # the stream ends inside a character
+    assert not cut.valid
+
+
+def test_a_record_that_is_not_utf8_is_rejected_alone_in_a_streamed_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(decode_module, "DECOMPRESSED_CHUNK", 700)
+    records = [record(n, requestParameters={"name": "caf\u00e9 \u2603" * n}) for n in range(20)]
+    body = b",".join(orjson.dumps(each) for each in records)
+    bad = orjson.dumps(record(99)).replace(b"GetObject", b"Get\xe9Object")
+    path = tmp_path / "logs/mixed.json.gz"
+    path.parent.mkdir()
+    path.write_bytes(gzip.compress(b'{"Records":[' + body + b"," + bad + b"]}"))
+    store = EventStore(tmp_path / "store")
+    report = ingest([LocalSource(tmp_path / "logs")], store, workers=1)
+    assert (report.events, report.rejected) == (20, 1)
+    assert store_table(store).equals(sorted_reference(records, str(path)))
+    (line,) = [orjson.loads(each) for p in store.rejected_dir.iterdir() for each in p.read_bytes().splitlines()]
+    assert line["reason"] == "not valid UTF-8" and "record_base64" in line
+
+
+SECOND = timedelta(seconds=1)
+MOMENTS = st.datetimes(
+    min_value=datetime(2025, 12, 31, 23, 59), max_value=datetime(2026, 1, 1, 0, 1), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    MOMENTS.map(lambda moment: moment.replace(microsecond=0)),
+    st.none() | MOMENTS | MOMENTS.map(lambda moment: moment.replace(microsecond=0)),
+    st.none() | MOMENTS | MOMENTS.map(lambda moment: moment.replace(microsecond=0)),
+)
+def test_the_time_filter_compares_cloudtrail_texts_as_times(
+    event: datetime, since: datetime | None, until: datetime | None
+) -> None:
+    if since is not None and until is not None and since >= until:
+        since, until = until, since + SECOND
+    window = TimeWindow(since, until)
+    inside = (since is None or event >= since) and (until is None or event < until)
+    stats = FileStats("x")
+    assert TimeFilter(window).keeps(event.strftime("%Y-%m-%dT%H:%M:%SZ"), None, stats) is inside
+    assert TimeFilter(window).keeps("not read", event, stats) is inside
+    assert stats.filtered == 2 * (not inside)
+    stored = TimeFilter(TimeWindow(), [window])  # inside a range the store holds: left out, not counted
+    assert stored.keeps(event.strftime("%Y-%m-%dT%H:%M:%SZ"), None, stats) is not inside
+    assert stats.filtered == 2 * (not inside)
 
 
 # --- windows and incremental runs ---------------------------------------------------------------------------------
@@ -458,13 +569,21 @@ def test_two_workers_give_the_same_store_as_one(tmp_path: Path) -> None:
         batch = [record(day * 100 + n, moment + timedelta(minutes=n)) for n in range(30)]
         write_log(aws_path(tmp_path / "logs", moment, "more.json.gz"), batch)
         records.extend(batch)
+    for n in range(200):  # many small files: sent to the workers in chunks once they are busy
+        batch = [record(10_000 + 2 * n), record(10_001 + 2 * n, eventTime="yesterday")]
+        write_log(aws_path(tmp_path / "logs", BASE + timedelta(days=9), f"small-{n:03d}.json.gz"), batch)
+        records.append(batch[0])
+    truncated = aws_path(tmp_path / "logs", BASE + timedelta(days=9), "small-100x.json.gz")
+    truncated.write_bytes(gzip.compress(orjson.dumps({"Records": [record(1)]}))[:-20])
     one, two = EventStore(tmp_path / "one"), EventStore(tmp_path / "two")
     seen: list[IngestProgress] = []
-    ingest([LocalSource(tmp_path / "logs")], one, workers=1)
+    first = ingest([LocalSource(tmp_path / "logs")], one, workers=1)
     report = ingest([LocalSource(tmp_path / "logs")], two, workers=2, progress=seen.append)
     assert report.events == len(records) and report.workers == 2
+    assert (report.files_ingested, report.rejected, report.failed) == (210, 200, first.failed)
+    assert [outcome.key for outcome in report.failed] == [str(truncated)]
     assert store_table(two).equals(store_table(one))
-    assert seen and seen[-1].events == len(records) and seen[-1].files_done == seen[-1].files_found == 10
+    assert seen and seen[-1].events == len(records) and seen[-1].files_done == seen[-1].files_found == 211
     assert {Path(p.path).name.split("-w")[1][0] for p in two.read_manifest().parts()} <= {"0", "1"}
 
 

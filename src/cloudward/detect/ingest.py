@@ -1,71 +1,62 @@
-"""CloudTrail records into the event store: fast decoding, worker processes, nothing lost.
+"""CloudTrail records into the event store: worker processes, batched writes, nothing lost.
 
-Decoding (one file at a time, in bounded memory):
+Decoding is :mod:`cloudward.detect.decode`'s job; this module runs it over many files and commits the
+result. Work is spread over worker processes (``spawn``); each writes its own parts and reports *units*
+(parts, rejected records and the files they hold) to the parent, which commits them to the manifest.
 
-* bytes are gunzipped as a stream when they start with the gzip magic (every member; a truncated stream
-  is an error), in chunks of a few megabytes;
-* the format is recognised from the content: ``{"Records": [...]}`` and bare arrays are split into
-  records chunk by chunk (a cut is accepted only where the prefix parses as whole records), JSON Lines
-  line by line; a saved ``lookup-events`` answer (``{"Events": [...]}``), a single record and EventBridge
-  envelopes (``detail``) are read too; a digest file is skipped;
-* each record is decoded by msgspec into a Struct holding only the fields the schema types, its JSON
-  objects kept as raw text, and the columns are built directly as Arrow arrays. A record msgspec cannot
-  type (a number where CloudTrail writes a string) goes through the reference conversion
-  (:func:`cloudward.detect.rows.record_row`), so the table equals ``records_to_table`` either way.
+A worker reads one file at a time. Every check that can reject a record, and the time-window filter, is
+made while the file is read, so its counts are final when it ends. Then:
 
-JSON columns hold the value's JSON text in compact form: the delivered text where it is already compact
-and unescaped (CloudTrail's own files), else re-encoded like the reference (orjson). Numbers are kept as
-delivered. ``raw`` is the record's text as delivered.
+* a file that fails (unreadable, truncated gzip, invalid JSON) contributes nothing: its records are
+  dropped, it is reported failed and not marked ingested, so the next run retries it;
+* a small file's accepted records join the records of the files before it; they become Arrow columns a
+  segment of several thousand rows at a time, and are written a batch (one row group) at a time to the
+  worker's open unit, which lists the file. Many small files (CloudTrail writes one per region every five
+  minutes) thus cost little more than one big file of the same records;
+* a file larger than one batch is written to a unit of its own, deleted if it fails later on.
 
-A record that is not an object, misses ``eventID``/``eventTime``/``eventName``/``eventSource`` (or has an
-unreadable ``eventTime``) is *rejected*: written with its reason to ``STORE/rejected/*.jsonl``. A file that
-cannot be read or decoded as a whole (truncated gzip, invalid JSON) is *failed*: none of its records are
-stored and it is not marked ingested, so the next run retries it. A file's rows are committed all at
-once: small files are buffered until they are complete, and a file larger than one batch is written to
-parts of its own, which are deleted if it fails.
-
-Work is spread over worker processes (``spawn``); each writes its own parts and reports *units* (parts,
-rejected records and the files they hold) to the parent, which commits them to the manifest.
+A unit is committed (its files renamed into place, then named by the manifest) when it holds
+``part_rows`` rows and at the end of the run, so a file is marked ingested only once its rows are in a
+committed part; a run interrupted at any moment leaves a consistent store.
 """
 
-# ruff: noqa: N815 - the decoding Structs' fields carry CloudTrail's own names
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import gc
-import importlib
-import itertools
 import multiprocessing
 import os
 import pickle
 import queue
-import re
 import secrets
 import signal
 import time
 import traceback
-import zlib
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import accumulate
-from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, Literal
 
-import msgspec
-import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cloudward.core.errors import CloudwardError
-from cloudward.detect.rows import parse_event_time, record_row
-from cloudward.detect.schema import EVENT_SCHEMA, JSON_COLUMNS, USER_IDENTITY
-from cloudward.detect.sources import DIGEST_REASON, FileReadError, Source, SourceError, SourceFile, TimeWindow
+from cloudward.detect.decode import (
+    SEGMENT_BYTES,
+    SEGMENT_ROWS,
+    FileDecodeError,
+    FileRecords,
+    FileStats,
+    NoEventsError,
+    Pending,
+    TimeFilter,
+    Utf8Check,
+    record_texts,
+)
+from cloudward.detect.schema import EVENT_SCHEMA
+from cloudward.detect.sources import FileReadError, Source, SourceError, SourceFile, TimeWindow
 from cloudward.detect.store import (
     PARQUET_OPTIONS,
     EventStore,
@@ -78,592 +69,12 @@ from cloudward.detect.store import (
     window_entry,
 )
 
-try:  # ISA-L inflates gzip about 3.5 times faster than zlib; optional (pip install isal)
-    _INFLATE: Any = importlib.import_module("isal.isal_zlib")
-except ImportError:
-    _INFLATE = zlib
-GUNZIP = _INFLATE.__name__
-"""The inflate implementation in use (``isal.isal_zlib`` or ``zlib``)."""
-
-DECOMPRESSED_CHUNK = 8 << 20
 BATCH_ROWS = 50_000
-BATCH_BYTES = 256 << 20  # keeps a batch's string offsets well inside int32
+BATCH_BYTES = 256 << 20  # a batch's memory, at most (about)
 PART_ROWS = 500_000
-SEGMENT_ROWS = 10_000  # records decoded to Python objects before they become Arrow arrays
-REQUIRED = ("eventID", "eventTime", "eventName", "eventSource")
-
-# ---------------------------------------------------------------------------------------------------
-# Decoding structs: only what the schema types; everything else is skipped by msgspec.
-
-
-class _Attributes(msgspec.Struct, gc=False):
-    mfaAuthenticated: str | None = None
-    creationDate: str | None = None
-
-
-class _SessionIssuer(msgspec.Struct, gc=False):
-    type: str | None = None
-    principalId: str | None = None
-    arn: str | None = None
-    accountId: str | None = None
-    userName: str | None = None
-
-
-class _SessionContext(msgspec.Struct, gc=False):
-    attributes: _Attributes | None = None
-    sessionIssuer: _SessionIssuer | None = None
-    sourceIdentity: str | None = None
-
-
-class _UserIdentity(msgspec.Struct, gc=False):
-    type: str | None = None
-    principalId: str | None = None
-    arn: str | None = None
-    accountId: str | None = None
-    accessKeyId: str | None = None
-    userName: str | None = None
-    invokedBy: str | None = None
-    sessionContext: _SessionContext | None = None
-
-
-_NO_RAW = msgspec.Raw()
-
-
-class _Record(msgspec.Struct, gc=False):
-    eventID: str | None = None
-    eventTime: str | None = None
-    eventVersion: str | None = None
-    eventSource: str | None = None
-    eventName: str | None = None
-    awsRegion: str | None = None
-    sourceIPAddress: str | None = None
-    userAgent: str | None = None
-    errorCode: str | None = None
-    errorMessage: str | None = None
-    eventType: str | None = None
-    eventCategory: str | None = None
-    readOnly: bool | None = None
-    managementEvent: bool | None = None
-    recipientAccountId: str | None = None
-    sharedEventID: str | None = None
-    vpcEndpointId: str | None = None
-    userIdentity: _UserIdentity | None = None
-    requestParameters: msgspec.Raw = _NO_RAW
-    responseElements: msgspec.Raw = _NO_RAW
-    additionalEventData: msgspec.Raw = _NO_RAW
-    resources: msgspec.Raw = _NO_RAW
-    serviceEventDetails: msgspec.Raw = _NO_RAW
-    tlsDetails: msgspec.Raw = _NO_RAW
-    detail: msgspec.Raw = _NO_RAW  # an EventBridge envelope carries the record here
-
-
-class _LookupEvent(msgspec.Struct, gc=False):
-    CloudTrailEvent: str | None = None
-
-
-class _Envelope(msgspec.Struct, gc=False):
-    Records: list[msgspec.Raw] | None = None
-    Events: list[_LookupEvent] | None = None
-    digestStartTime: Any = None
-    eventID: Any = None
-    eventName: Any = None
-
-
-class _Object(msgspec.Struct, gc=False):
-    """Any JSON object (used to test whether a line is one)."""
-
-
-STRUCT_TYPES: dict[str, type[msgspec.Struct]] = {
-    "userIdentity": _UserIdentity,
-    "userIdentity.sessionContext": _SessionContext,
-    "userIdentity.sessionContext.attributes": _Attributes,
-    "userIdentity.sessionContext.sessionIssuer": _SessionIssuer,
-}
-"""The decoding Struct of each STRUCT column of the schema (a test checks they have the same fields)."""
-
-_RECORD = msgspec.json.Decoder(_Record)
-_RAWS = msgspec.json.Decoder(list[msgspec.Raw])
-_ENVELOPE = msgspec.json.Decoder(_Envelope)
-_OBJECT = msgspec.json.Decoder(_Object)
-_ANY = msgspec.json.Decoder()
-
-_TIMESTAMP = pa.timestamp("us", tz="UTC")
-_STRING_COLUMNS = [
-    f.name for f in EVENT_SCHEMA if f.type == pa.string() and f.name not in (*JSON_COLUMNS, "raw", "sourceFile")
-]
-_CLOUDTRAIL_TIME = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$"
-_NOT_COMPACT = r"[\s\\]"
-_RECORDS_HEAD = re.compile(rb'\A\s*\{\s*"Records"\s*:\s*\[')
-_ARRAY_HEAD = re.compile(rb"\A\s*\[")
-_BOUNDARY = re.compile(rb"\}\s*,\s*\{")
-_NON_SPACE = re.compile(rb"\S")
-
-
-class _FileError(Exception):
-    """The file as a whole cannot be decoded."""
-
-
-class _NoEventsError(Exception):
-    """The file holds no events by design (a digest file)."""
-
-
-# ---------------------------------------------------------------------------------------------------
-# Bytes to records.
-
-
-def _decompress(chunks: Iterator[bytes], size: int | None = None) -> Iterator[bytes]:
-    """The bytes, gunzipped when they start with the gzip magic, in chunks of about ``size``."""
-    size = size or DECOMPRESSED_CHUNK
-    first = next(chunks, b"")
-    pieces: list[bytes] = []
-    have = 0
-    if first[:2] != b"\x1f\x8b":
-        data: bytes | None = first
-        while data is not None:
-            pieces.append(data)
-            have += len(data)
-            if have >= size:
-                yield b"".join(pieces)
-                pieces, have = [], 0
-            data = next(chunks, None)
-        if pieces:
-            yield b"".join(pieces)
-        return
-    decompressor = _INFLATE.decompressobj(31)
-    data = first
-    while data is not None:
-        while True:
-            if decompressor.eof:
-                if not data.strip(b"\0"):
-                    break  # nothing, or zero padding, after the last member
-                decompressor = _INFLATE.decompressobj(31)  # another gzip member
-            try:
-                piece = decompressor.decompress(data, size)
-            except (zlib.error, _INFLATE.error) as exc:
-                raise _FileError(f"corrupt gzip data: {exc}") from None
-            if piece:
-                pieces.append(piece)
-                have += len(piece)
-                if have >= size:
-                    yield b"".join(pieces)
-                    pieces, have = [], 0
-            data = decompressor.unused_data if decompressor.eof else decompressor.unconsumed_tail
-            if not data and (decompressor.eof or len(piece) < size):
-                break  # input used up (when the output was capped, ask again: more may be pending)
-        data = next(chunks, None)
-    if not decompressor.eof:
-        raise _FileError("truncated gzip: the data ends before the end of the compressed stream")
-    if pieces:
-        yield b"".join(pieces)
-
-
-def _split(chunks: Iterator[bytes], jsonl: bool) -> Iterator[tuple[list[Any], int]]:
-    """Records (raw JSON texts) in lists, with the bytes each list came from."""
-    first = b""
-    for chunk in chunks:
-        first += chunk
-        if _NON_SPACE.search(first):
-            break
-    if not _NON_SPACE.search(first):
-        raise _FileError("empty file: no JSON in it")
-    if jsonl:
-        yield from _lines(first, chunks)
-        return
-    second = next(chunks, None)
-    if second is None and first.lstrip()[:1] == b"{" and not _is_jsonl(first):
-        yield from _whole(first)  # the whole file is in memory: one pass, no copy
-        return
-    rest = chunks if second is None else itertools.chain((second,), chunks)
-    head = _RECORDS_HEAD.match(first)
-    if head:
-        yield from _array(first[head.end() :], rest, envelope=True)
-        return
-    head = _ARRAY_HEAD.match(first)
-    if head:
-        yield from _array(first[head.end() :], rest, envelope=False)
-        return
-    if first.lstrip()[:1] == b"{":
-        while b"\n" not in first:
-            more = next(rest, None)
-            if more is None:
-                break
-            first += more
-        if _is_jsonl(first):
-            yield from _lines(first, rest)
-        else:
-            yield from _whole(first + b"".join(rest))
-        return
-    raise _FileError(f"not JSON: the file starts with {first.lstrip()[:16]!r}")
-
-
-def _is_jsonl(text: bytes) -> bool:
-    """JSON Lines: the first line is a whole JSON object and more follows it."""
-    line, _, rest = text.partition(b"\n")
-    return bool(_NON_SPACE.search(rest)) and _is_object(line)
-
-
-def _is_object(text: bytes) -> bool:
-    try:
-        _OBJECT.decode(text)
-    except msgspec.DecodeError:
-        return False
-    return True
-
-
-def _lines(pending: bytes, chunks: Iterator[bytes]) -> Iterator[tuple[list[Any], int]]:
-    for chunk in chunks:
-        pending += chunk
-        cut = pending.rfind(b"\n") + 1
-        if cut:
-            yield [stripped for line in pending[:cut].split(b"\n") if (stripped := line.strip())], cut
-            pending = pending[cut:]
-    if _NON_SPACE.search(pending):
-        yield [stripped for line in pending.split(b"\n") if (stripped := line.strip())], len(pending)
-
-
-def _candidates(buffer: bytes) -> list[int]:
-    """Positions of closing braces that may end a top-level record, most likely first."""
-    preferred: list[int] = []
-    other: list[int] = []
-    end = len(buffer)
-    while len(preferred) < 2 and len(other) < 64:
-        position = buffer.rfind(b"},{", 0, end)
-        if position < 0:
-            break
-        (preferred if buffer.startswith(b'"eventVersion"', position + 3) else other).append(position)
-        end = position
-    if preferred or other:
-        return preferred + other[:4]
-    start = max(0, len(buffer) - (1 << 18))
-    return [match.start() for match in _BOUNDARY.finditer(buffer, start)][::-1][:6]
-
-
-def _array(pending: bytes, chunks: Iterator[bytes], envelope: bool) -> Iterator[tuple[list[Any], int]]:
-    """The elements of a JSON array read chunk by chunk (``pending`` starts after its ``[``).
-
-    A prefix is cut off where ``[`` + prefix + ``]`` parses as an array: only a cut between two
-    top-level elements can (one inside an element leaves a bracket or a string open).
-    """
-    for chunk in chunks:
-        pending += chunk
-        for position in _candidates(pending):
-            try:
-                raws = _RAWS.decode(b"[" + pending[: position + 1] + b"]")
-            except msgspec.DecodeError:
-                continue
-            yield raws, position + 1
-            rest = pending[position + 1 :]
-            pending = rest[rest.index(b",") + 1 :]
-            break
-    tail = (b'{"Records":[' if envelope else b"[") + pending
-    try:
-        records = (_ENVELOPE.decode(tail).Records or []) if envelope else _RAWS.decode(tail)
-    except msgspec.ValidationError as exc:
-        raise _FileError(f"not CloudTrail: {exc}") from None
-    except msgspec.DecodeError as exc:
-        raise _FileError(f"invalid JSON: {exc}") from None
-    yield records, len(pending)
-
-
-def _whole(data: bytes) -> Iterator[tuple[list[Any], int]]:
-    """A file read as one JSON value: an envelope with other keys first, Events, a digest, one record."""
-    try:
-        envelope = _ENVELOPE.decode(data)
-    except msgspec.ValidationError as exc:
-        raise _FileError(f"not CloudTrail: {exc}") from None
-    except msgspec.DecodeError as exc:
-        raise _FileError(f"invalid JSON: {exc}") from None
-    if envelope.Records is not None:
-        yield envelope.Records, len(data)
-    elif envelope.Events is not None:
-        texts = [event.CloudTrailEvent.encode() if event.CloudTrailEvent else b"null" for event in envelope.Events]
-        yield texts, len(data)
-    elif envelope.digestStartTime is not None:
-        raise _NoEventsError(DIGEST_REASON)
-    elif envelope.eventID is not None or envelope.eventName is not None:
-        yield [data.strip()], len(data)
-    else:
-        raise _FileError("not CloudTrail: a JSON object without a Records array")
-
-
-def _record_lists(records: Iterator[bytes], size: int = 2048) -> Iterator[tuple[list[Any], int]]:
-    batch: list[Any] = []
-    have = 0
-    for record in records:
-        batch.append(record)
-        have += len(record)
-        if len(batch) >= size:
-            yield batch, have
-            batch, have = [], 0
-    if batch:
-        yield batch, have
-
-
-# ---------------------------------------------------------------------------------------------------
-# Records to Arrow.
-
-
-def _binary(values: Sequence[Any]) -> pa.Array:
-    """Byte strings (bytes or msgspec.Raw) as one binary array, without a Python object per value."""
-    offsets = pa.array(list(accumulate(map(len, values), initial=0)), pa.int32())
-    return pa.Array.from_buffers(pa.binary(), len(values), [None, offsets.buffers()[1], pa.py_buffer(b"".join(values))])
-
-
-def _compact(text: bytes) -> bytes:
-    """A JSON value's text as the reference writes it: escapes normalised by re-encoding, else just compacted."""
-    if b"\\" in text:
-        with contextlib.suppress(TypeError, msgspec.DecodeError):
-            return orjson.dumps(_ANY.decode(text))
-    return msgspec.json.format(text, indent=-1)
-
-
-def _json_column(values: list[Any]) -> pa.Array:
-    binary = _binary(values)
-    text = binary.view(pa.string())
-    absent = pc.or_(pc.equal(pc.binary_length(binary), 0), pc.equal(text, "null"))
-    if pc.any(absent).as_py():
-        text = pc.if_else(absent, pa.scalar(None, pa.string()), text)
-    flagged = pc.match_substring_regex(text, _NOT_COMPACT)
-    if pc.any(flagged).as_py():
-        positions = pc.indices_nonzero(pc.fill_null(flagged, False)).to_pylist()
-        python = text.to_pylist()
-        for position in positions:
-            python[position] = _compact(bytes(values[position])).decode()
-        text = pa.array(python, pa.string())
-    return text
-
-
-def _struct_column(items: list[Any], type_: pa.StructType, name: str) -> pa.Array:
-    missing = [item is None for item in items]
-    mask = None
-    if True in missing:
-        mask = pa.array(missing, pa.bool_())
-        empty = STRUCT_TYPES[name]()
-        items = [empty if item is None else item for item in items]
-    children = []
-    for child in type_:
-        values = list(map(attrgetter(child.name), items))
-        if isinstance(child.type, pa.StructType):
-            children.append(_struct_column(values, child.type, f"{name}.{child.name}"))
-        else:
-            children.append(pa.array(values, pa.string()))
-    return pa.StructArray.from_arrays(children, fields=list(type_), mask=mask)
-
-
-def _event_times(texts: list[Any]) -> tuple[pa.Array, list[int]]:
-    """eventTime texts as timestamps, read exactly as ``rows.parse_event_time`` does, and the unreadable ones."""
-    array = pa.array(texts, pa.string())
-    if pc.all(pc.match_substring_regex(array, _CLOUDTRAIL_TIME)).as_py():
-        with contextlib.suppress(pa.ArrowInvalid):
-            return array.cast(_TIMESTAMP), []
-    parsed = [parse_event_time(text) for text in texts]
-    return pa.array(parsed, _TIMESTAMP), [i for i, value in enumerate(parsed) if value is None]
-
-
-def _valid_utf8(value: Any) -> bool:
-    try:
-        bytes(value).decode()
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _rejected_line(source: str, reason: str, raw: Any) -> bytes:
-    data = bytes(raw)
-    line: dict[str, Any] = {"source": source, "reason": reason}
-    try:
-        line["record"] = data.decode()
-    except UnicodeDecodeError:
-        line["record_base64"] = base64.b64encode(data).decode()
-    return orjson.dumps(line)
-
-
-class _FileStats:
-    """Counts and rejected records of the file being decoded."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.events = 0
-        self.rejected = 0
-        self.filtered = 0
-        self.stored = 0
-        self.bytes = 0
-        self.reasons: Counter[str] = Counter()
-        self._lines: list[bytes] = []
-
-    def reject(self, raw: Any, reason: str) -> None:
-        self.rejected += 1
-        self.reasons[reason.split(":", maxsplit=1)[0]] += 1
-        self._lines.append(_rejected_line(self.key, reason, raw))
-
-    def drain(self) -> list[bytes]:
-        lines, self._lines = self._lines, []
-        return lines
-
-    def summary(self) -> str:
-        if not self.rejected:
-            return ""
-        detail = ", ".join(f"{reason} ({count})" for reason, count in self.reasons.most_common())
-        return f"{self.rejected} record(s) rejected: {detail}"
-
-
-class _Builder:
-    """Accumulates one file's records and turns them into tables of EVENT_SCHEMA, in input order."""
-
-    def __init__(self, source_file: str, stats: _FileStats) -> None:
-        self.source_file = source_file
-        self.stats = stats
-        self.rows = 0
-        self.bytes = 0
-        self._recs: list[_Record] = []
-        self._raws: list[Any] = []
-        self._slow_rows: list[dict[str, Any]] = []
-        self._segments: list[pa.Table] = []
-
-    def add(self, raws: Iterable[Any], size: int) -> None:
-        decode = _RECORD.decode
-        accepted = 0
-        for raw in raws:
-            try:
-                rec = decode(raw)
-            except msgspec.ValidationError:
-                accepted += self._slow(raw)
-                continue
-            except msgspec.DecodeError as exc:
-                self.stats.reject(raw, f"invalid JSON: {exc}")
-                continue
-            except UnicodeDecodeError:
-                self.stats.reject(raw, "not valid UTF-8")
-                continue
-            if not (rec.eventID and rec.eventTime and rec.eventName and rec.eventSource):
-                if rec.detail:
-                    self.add((rec.detail,), 0)
-                else:
-                    missing = [name for name in REQUIRED if not getattr(rec, name)]
-                    self.stats.reject(raw, f"missing {', '.join(missing)}")
-                continue
-            if self._slow_rows:
-                self._close_slow()
-            self._recs.append(rec)
-            self._raws.append(raw)
-            accepted += 1
-        self.rows += accepted
-        self.bytes += size
-        if len(self._recs) >= SEGMENT_ROWS:
-            self._close_fast()  # to Arrow now: the Python objects of a whole batch would take far more memory
-
-    def _slow(self, raw: Any) -> bool:
-        """A record msgspec could not type: checked and converted by the reference conversion."""
-        data = bytes(raw)
-        try:
-            record = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            try:
-                record = _ANY.decode(data)
-            except msgspec.DecodeError as exc:
-                self.stats.reject(data, f"invalid JSON: {exc}")
-                return False
-        if not isinstance(record, dict):
-            self.stats.reject(data, f"not a JSON object: {type(record).__name__}")
-            return False
-        if isinstance(record.get("detail"), dict) and "detail-type" in record:
-            try:
-                return self._slow(orjson.dumps(record["detail"]))
-            except TypeError as exc:
-                self.stats.reject(data, f"cannot convert: {exc}")
-            return False
-        missing = [name for name in REQUIRED if not (isinstance(record.get(name), str) and record[name])]
-        if missing:
-            self.stats.reject(data, f"missing {', '.join(missing)} (or not a text)")
-            return False
-        if parse_event_time(record["eventTime"]) is None:
-            self.stats.reject(data, f"eventTime is not a timestamp: {record['eventTime']!r}")
-            return False
-        try:
-            row = record_row(record, self.source_file, raw=data.decode())
-        except (TypeError, ValueError) as exc:
-            self.stats.reject(data, f"cannot convert: {exc}")
-            return False
-        if self._recs:
-            self._close_fast()
-        self._slow_rows.append(row)
-        return True
-
-    def _close_slow(self) -> None:
-        self._segments.append(pa.Table.from_pylist(self._slow_rows, schema=EVENT_SCHEMA))
-        self._slow_rows = []
-
-    def _close_fast(self) -> None:
-        table = self._fast_table(self._recs, self._raws)
-        if table is not None:
-            self._segments.append(table)
-        self._recs, self._raws = [], []
-
-    def _fast_table(self, recs: list[_Record], raws: list[Any]) -> pa.Table | None:
-        times, bad_times = _event_times([rec.eventTime for rec in recs])
-        raw = _binary(raws)
-        bad = {position: f"eventTime is not a timestamp: {recs[position].eventTime!r}" for position in bad_times}
-        try:
-            raw_text = raw.cast(pa.string())
-        except pa.ArrowInvalid:
-            bad.update({i: "not valid UTF-8" for i, value in enumerate(raws) if not _valid_utf8(value)})
-        if bad:
-            for position, reason in bad.items():
-                self.stats.reject(raws[position], reason)
-            keep = [i for i in range(len(recs)) if i not in bad]
-            self.rows -= len(bad)
-            if not keep:
-                return None
-            return self._fast_table([recs[i] for i in keep], [raws[i] for i in keep])
-        columns: dict[str, pa.Array] = {
-            name: pa.array(list(map(attrgetter(name), recs)), pa.string()) for name in _STRING_COLUMNS
-        }
-        columns["eventTime"] = times
-        columns["readOnly"] = pa.array([rec.readOnly for rec in recs], pa.bool_())
-        columns["managementEvent"] = pa.array([rec.managementEvent for rec in recs], pa.bool_())
-        columns["userIdentity"] = _struct_column([rec.userIdentity for rec in recs], USER_IDENTITY, "userIdentity")
-        for name in JSON_COLUMNS:
-            columns[name] = _json_column(list(map(attrgetter(name), recs)))
-        columns["raw"] = raw_text
-        columns["sourceFile"] = pa.repeat(pa.scalar(self.source_file, pa.string()), len(recs))
-        return pa.Table.from_arrays([columns[name] for name in EVENT_SCHEMA.names], schema=EVENT_SCHEMA)
-
-    def take(self) -> pa.Table | None:
-        """The records added so far as one table (None when there are none); the builder starts over."""
-        if self._recs:
-            self._close_fast()
-        if self._slow_rows:
-            self._close_slow()
-        segments, self._segments = self._segments, []
-        self.rows = self.bytes = 0
-        if not segments:
-            return None
-        return segments[0] if len(segments) == 1 else pa.concat_tables(segments)
-
-
-def records_table(raws: Iterable[bytes], source_file: str = "memory") -> tuple[pa.Table, list[bytes]]:
-    """Raw record texts as a table of EVENT_SCHEMA (the fast path), and the rejected records' lines.
-
-    The whole-file machinery is :func:`ingest`; this is the decoding step on its own.
-    """
-    stats = _FileStats(source_file)
-    builder = _Builder(source_file, stats)
-    builder.add(list(raws), 0)
-    table = builder.take()
-    return (table if table is not None else EVENT_SCHEMA.empty_table()), stats.drain()
-
-
-def _in_window(times: pa.ChunkedArray, window: TimeWindow) -> pa.ChunkedArray:
-    inside = pc.is_valid(times)
-    if window.since is not None:
-        inside = pc.and_(inside, pc.greater_equal(times, pa.scalar(window.since, _TIMESTAMP)))
-    if window.until is not None:
-        inside = pc.and_(inside, pc.less(times, pa.scalar(window.until, _TIMESTAMP)))
-    return inside
-
-
-def _true(mask: pa.ChunkedArray) -> int:
-    return int(pc.sum(mask).as_py() or 0)
+PROGRESS_SECONDS = 0.1  # a worker reports progress within a file at most this often
+CHUNK_FILES = 64  # files sent to a worker process at once, when the workers are busy
+CHUNK_BYTES = 8 << 20  # (compressed) bytes sent at once; a file of unknown size counts as this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -673,49 +84,6 @@ class _Task:
     file: SourceFile
     window: TimeWindow
     exclude: tuple[TimeWindow, ...]
-
-
-def _filtered(table: pa.Table, task: _Task, stats: _FileStats) -> pa.Table:
-    """The rows inside the task's window and not already stored; the rest is counted."""
-    if task.window.unbounded and not task.exclude:
-        return table
-    times = table["eventTime"]
-    inside = _in_window(times, task.window)
-    kept = _true(inside)
-    stats.filtered += table.num_rows - kept
-    keep = inside
-    for window in task.exclude:
-        keep = pc.and_(keep, pc.invert(_in_window(times, window)))
-    stats.stored += kept - _true(keep)
-    return table.filter(keep)
-
-
-def _decode(chunks: Iterator[bytes], task: _Task, stats: _FileStats, batch_rows: int) -> Iterator[pa.Table]:
-    """The file's records as tables of at most about ``batch_rows`` rows (filtered by the task's window)."""
-    file = task.file
-    if file.content == "records":
-        pieces = _record_lists(chunks)
-    else:
-        jsonl = file.key.lower().endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
-        pieces = _split(_decompress(chunks), jsonl)
-    builder = _Builder(file.key, stats)
-    for raws, size in pieces:
-        step = min(batch_rows, SEGMENT_ROWS)
-        for start in range(0, len(raws), step):
-            builder.add(raws[start : start + step], size * min(step, len(raws) - start) // len(raws))
-            if builder.rows >= batch_rows or builder.bytes >= BATCH_BYTES:
-                yield from _ready(builder, task, stats)
-        del raws  # the next chunk is decoded without this one's buffers
-    yield from _ready(builder, task, stats)
-
-
-def _ready(builder: _Builder, task: _Task, stats: _FileStats) -> Iterator[pa.Table]:
-    table = builder.take()
-    if table is not None:
-        table = _filtered(table, task, stats)
-        if table.num_rows:
-            stats.events += table.num_rows
-            yield table
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -835,8 +203,35 @@ class _WorkerConfig:
     after_part: AfterPart | None
 
 
+class _Tables:
+    """Arrow tables waiting to be written together (a batch: one row group)."""
+
+    def __init__(self) -> None:
+        self.tables: list[pa.Table] = []
+        self.rows = 0
+        self.bytes = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.tables.append(table)
+        self.rows += table.num_rows
+        self.bytes += table.nbytes
+
+    def take(self) -> pa.Table | None:
+        """All of them as one table (None when there are none); the list starts over."""
+        tables = self.tables
+        self.tables, self.rows, self.bytes = [], 0, 0
+        if not tables:
+            return None
+        return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
 class _Worker:
-    """Decodes files and writes units; the same code runs in-process (one worker) or in a child process."""
+    """Decodes files and writes units; the same code runs in-process (one worker) or in a child process.
+
+    Accepted records of small files wait in ``_pending`` (Python objects, less than a segment), then in
+    ``_batch`` (Arrow, less than a batch), then in the open shared unit (Parquet, less than a part); the
+    files they came from are listed by that unit.
+    """
 
     def __init__(self, number: int, config: _WorkerConfig, emit: Callable[[Message], None]) -> None:
         self.number = number
@@ -847,117 +242,186 @@ class _Worker:
         self.batch_rows = config.batch_rows
         self.part_rows = config.part_rows
         self.after_part = config.after_part
+        self.segment_rows = max(1, min(SEGMENT_ROWS, config.batch_rows))
         self._units = 0
         self._shared: _UnitWriter | None = None
-        self._buffer: list[pa.Table] = []
-        self._buffered = 0
+        self._pending = Pending()
+        self._batch = _Tables()
+        self._outcomes: list[tuple[int, FileOutcome]] = []  # not reported yet
+        self._events = 0  # progress not reported yet
+        self._bytes = 0
+        self._file_events = 0  # events of the current file already counted in _events
+        self._reported = time.monotonic()
 
     def _unit(self) -> _UnitWriter:
         self._units += 1
         return _UnitWriter(self.store, f"{self.run_id}-w{self.number}-{self._units:04d}", self.part_rows)
 
-    def _counted(self, chunks: Iterator[bytes], stats: _FileStats) -> Iterator[bytes]:
+    def _progress(self, events: int, nbytes: int) -> None:
+        self._events += events
+        self._bytes += nbytes
+        now = time.monotonic()
+        if now - self._reported >= PROGRESS_SECONDS:
+            self._reported = now
+            self.emit(("progress", self._events, self._bytes))
+            self._events = self._bytes = 0
+
+    def _counted(self, chunks: Iterator[bytes], stats: FileStats) -> Iterator[bytes]:
         for chunk in chunks:
             stats.bytes += len(chunk)
-            self.emit(("progress", 0, len(chunk)))
+            self._progress(0, len(chunk))
             yield chunk
+
+    def _file_done(self, task: _Task, outcome: FileOutcome, events: int) -> None:
+        """Note a file's outcome (reported with the next unit, or at the end of the chunk)."""
+        self._outcomes.append((task.number, outcome))
+        self._events += events - self._file_events
+
+    def _report(self, chunk_done: bool) -> None:
+        """Report the files done since the last report, and the progress not reported yet."""
+        if self._outcomes or chunk_done:
+            self.emit(("files", self._outcomes, self._events, self._bytes, chunk_done))
+            self._outcomes, self._events, self._bytes = [], 0, 0
+            self._reported = time.monotonic()
+
+    def _commit(self, unit: _UnitWriter) -> None:
+        self._report(chunk_done=False)  # the parent learns of a unit's files before the unit
+        self.emit(("unit", unit.finish(self.after_part)))
+
+    def process_chunk(self, tasks: Sequence[_Task]) -> None:
+        """Decode files one after the other, then report them."""
+        for task in tasks:
+            self.process(task)
+        self._report(chunk_done=True)
 
     def process(self, task: _Task) -> None:
         """Decode one file; its rows join this worker's open unit, or a unit of its own if it is large."""
         file = task.file
-        stats = _FileStats(file.key)
+        stats = FileStats(file.key)
+        keep = None if task.window.unbounded and not task.exclude else TimeFilter(task.window, task.exclude)
+        records = FileRecords(file.key, stats, keep, Utf8Check())
+        mine = _Tables()  # this file's converted rows, held back until it ends (unless it has a unit of its own)
         own: list[_UnitWriter] = []
-        pending: list[pa.Table] = []
+        self._file_events = 0
         collecting = gc.isenabled()
         gc.disable()  # millions of short-lived objects and no cycles: the collector would only slow decoding
         try:
-            self._decode_into(task, stats, own, pending)
-        except _NoEventsError as skipped:
-            self._failed(task, own, FileOutcome(file.key, "skipped", str(skipped)))
-            return
-        except (FileReadError, _FileError) as exc:
-            self._failed(task, own, FileOutcome(file.key, "failed", str(exc)))
-            return
-        except Exception as exc:
-            self._failed(task, own, FileOutcome(file.key, "failed", f"internal error: {type(exc).__name__}: {exc}"))
-            return
+            try:
+                self._read(task, records, mine, own)
+            except NoEventsError as skipped:
+                self._failed(task, own, FileOutcome(file.key, "skipped", str(skipped)))
+                return
+            except (FileReadError, FileDecodeError) as exc:
+                self._failed(task, own, FileOutcome(file.key, "failed", str(exc)))
+                return
+            except Exception as exc:
+                reason = f"internal error: {type(exc).__name__}: {exc}"
+                self._failed(task, own, FileOutcome(file.key, "failed", reason))
+                return
+            self._accept(task, records, mine, own)
         finally:
             if collecting:
                 gc.enable()
+
+    def _read(self, task: _Task, records: FileRecords, mine: _Tables, own: list[_UnitWriter]) -> None:
+        """Read the file into ``records`` and ``mine``, switching to a unit of its own (``own``) past one batch."""
+        step = self.segment_rows
+        chunks = self._counted(iter(self.sources[task.source].read(task.file)), records.stats)
+        for raws, size in record_texts(chunks, task.file, records.utf8):
+            if len(raws) <= step:
+                records.add(raws, size)
+                if len(records.pending) >= step or records.pending.bytes >= SEGMENT_BYTES:
+                    self._segment(records, mine, own)
+                continue
+            for start in range(0, len(raws), step):
+                piece = raws[start : start + step]
+                records.add(piece, size * len(piece) // len(raws))
+                if len(records.pending) >= step or records.pending.bytes >= SEGMENT_BYTES:
+                    self._segment(records, mine, own)
+            del raws, piece  # the next chunk is decoded without this one's buffers
+        if own:
+            self._segment(records, mine, own, last=True)
+
+    def _segment(self, records: FileRecords, mine: _Tables, own: list[_UnitWriter], last: bool = False) -> None:
+        """Convert the file's pending records; write them to its own unit once it has one."""
+        table = records.pending.take()
+        if table is not None:
+            mine.add(table)
+            self._file_events += table.num_rows
+            self._progress(table.num_rows, 0)
+        if not own and (mine.rows > self.batch_rows or mine.bytes > BATCH_BYTES):
+            own.append(self._unit())
+        if own and (last or mine.rows >= self.batch_rows or mine.bytes >= BATCH_BYTES):
+            batch = mine.take()
+            if batch is not None:
+                own[0].write(batch, self.batch_rows)
+            own[0].reject(records.stats.drain())
+
+    def _accept(self, task: _Task, records: FileRecords, mine: _Tables, own: list[_UnitWriter]) -> None:
+        """A file read to its end: report it, and commit its unit or add it to the shared one."""
+        file, stats = task.file, records.stats
         whole = file.bounds is None and stats.filtered == 0
-        entry = FileEntry(
-            file.key,
-            file.version,
-            stats.events,
-            stats.rejected,
-            stats.filtered,
-            None if whole else [window_entry(task.window)],
-        )
+        coverage = None if whole else [window_entry(task.window)]
+        entry = FileEntry(file.key, file.version, stats.events, stats.rejected, stats.filtered, coverage)
         outcome = FileOutcome(file.key, "ingested", stats.summary(), stats.events, stats.rejected, stats.filtered)
-        self.emit(("file", task.number, outcome))
+        self._file_done(task, outcome, stats.events)
         if own:
             own[0].reject(stats.drain())
             own[0].files.append(entry)
-            self.emit(("unit", own[0].finish(self.after_part)))
+            self._commit(own[0])
             return
         if self._shared is None:
             self._shared = self._unit()
         self._shared.files.append(entry)
         self._shared.reject(stats.drain())
-        self._buffer.extend(pending)
-        self._buffered += sum(table.num_rows for table in pending)
-        if self._buffered >= self.batch_rows:
+        if mine.tables:  # a file of more than a segment: what waits from earlier files goes first
+            self._convert()
+            for table in mine.tables:
+                self._batch.add(table)
+        self._pending.extend(records.pending)
+        if len(self._pending) >= self.segment_rows or self._pending.bytes >= SEGMENT_BYTES:
+            self._convert()
+        if self._batch.rows >= self.batch_rows or self._batch.bytes >= BATCH_BYTES:
             self._flush()
         if self._shared.rows >= self.part_rows:
             self._commit_shared()
 
-    def _decode_into(self, task: _Task, stats: _FileStats, own: list[_UnitWriter], pending: list[pa.Table]) -> None:
-        """Decode the file into ``pending`` tables, switching to a unit of its own (``own``) past one batch."""
-        pending_rows = 0
-        chunks = self._counted(iter(self.sources[task.source].read(task.file)), stats)
-        for table in _decode(chunks, task, stats, self.batch_rows):
-            rows = table.num_rows
-            if not own and pending_rows + rows > self.batch_rows:
-                own.append(self._unit())
-                for earlier in pending:
-                    own[0].write(earlier, self.batch_rows)
-                pending.clear()
-            if own:
-                own[0].write(table, self.batch_rows)
-                own[0].reject(stats.drain())
-            else:
-                pending.append(table)
-                pending_rows += rows
-            del table  # not kept alive while the next batch is decoded
-            self.emit(("progress", rows, 0))
-
     def _failed(self, task: _Task, own: list[_UnitWriter], outcome: FileOutcome) -> None:
         for unit in own:
             unit.abort()
-        self.emit(("file", task.number, outcome))
+        self._file_done(task, outcome, self._file_events)
+
+    def _convert(self) -> None:
+        table = self._pending.take()
+        if table is not None:
+            self._batch.add(table)
 
     def _flush(self) -> None:
-        if self._buffer and self._shared is not None:
-            table = pa.concat_tables(self._buffer) if len(self._buffer) > 1 else self._buffer[0]
+        self._convert()
+        table = self._batch.take()
+        if table is not None and self._shared is not None:
             self._shared.write(table, self.batch_rows)
-        self._buffer, self._buffered = [], 0
 
     def _commit_shared(self) -> None:
         self._flush()
         if self._shared is not None:
             unit, self._shared = self._shared, None
-            self.emit(("unit", unit.finish(self.after_part)))
+            self._commit(unit)
 
     def finish(self) -> None:
         """Commit the open unit (end of the run)."""
         self._commit_shared()
+        self._report(chunk_done=False)
 
     def abort(self) -> None:
-        """Delete the open unit's files (the run stops)."""
+        """Delete the open unit's files (the run stops); report the files done (none of them is committed)."""
+        with contextlib.suppress(Exception):
+            self._report(chunk_done=False)
         if self._shared is not None:
             self._shared.abort()
             self._shared = None
-        self._buffer, self._buffered = [], 0
+        self._pending.clear()
+        self._batch = _Tables()
 
 
 def _worker_main(number: int, tasks: Any, results: Any, config: _WorkerConfig) -> None:
@@ -965,8 +429,8 @@ def _worker_main(number: int, tasks: Any, results: Any, config: _WorkerConfig) -
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
     worker = _Worker(number, config, lambda message: results.put((number, *message)))
     try:
-        while (task := tasks.get()) is not None:
-            worker.process(task)
+        while (chunk := tasks.get()) is not None:
+            worker.process_chunk(chunk)
         worker.finish()
     except BaseException:
         worker.abort()
@@ -1088,16 +552,19 @@ class _Run:
         if kind == "progress":
             self.events_seen += message[2]
             self.report.bytes_read += message[3]
-        elif kind == "file":
-            self.inflight.pop(message[2], None)
-            outcome: FileOutcome = message[3]
-            self.files_done += 1
-            if outcome.status == "failed":
-                self.report.failed.append(outcome)
-            elif outcome.status == "skipped":
-                self.report.skipped.append(outcome)
-            else:
-                self.done[outcome.key] = outcome
+        elif kind == "files":
+            outcomes: list[tuple[int, FileOutcome]] = message[2]
+            for number, outcome in outcomes:
+                self.inflight.pop(number, None)
+                if outcome.status == "failed":
+                    self.report.failed.append(outcome)
+                elif outcome.status == "skipped":
+                    self.report.skipped.append(outcome)
+                else:
+                    self.done[outcome.key] = outcome
+            self.files_done += len(outcomes)
+            self.events_seen += message[3]
+            self.report.bytes_read += message[4]
         elif kind == "unit":
             self.commit(message[2])
         elif kind == "fatal":
@@ -1137,7 +604,7 @@ class _InlinePool:
     def submit(self, task: _Task) -> None:
         self.run.inflight[task.number] = task.file
         try:
-            self.worker.process(task)
+            self.worker.process_chunk((task,))
         except BaseException:
             self.broken = True
             self.worker.abort()
@@ -1178,20 +645,44 @@ class _ProcessPool:
                 f"cannot start worker processes: {exc} (sources and after_part must be picklable; or use one worker)"
             ) from None
         self.exited: set[int] = set()
-        self.limit = 2 * count
+        self.limit = 2 * count  # chunks sent and not finished, at most
+        self.busy = 0  # chunks sent and not finished
+        self.chunk: list[_Task] = []
+        self.chunk_bytes = 0
 
     def submit(self, task: _Task) -> None:
-        while len(self.run.inflight) >= self.limit and not self.run.fatal:
+        """Add a file to the open chunk; send it when a worker may be idle, or when it is full.
+
+        While the workers are busy, files gather into chunks: one message for many small files. At most
+        two chunks per worker are out at once.
+        """
+        self.run.inflight[task.number] = task.file
+        self.chunk.append(task)
+        self.chunk_bytes += CHUNK_BYTES if task.file.size is None else task.file.size
+        self._drain()
+        full = len(self.chunk) >= CHUNK_FILES or self.chunk_bytes >= CHUNK_BYTES
+        while full and self.busy >= self.limit and not self.run.fatal:
             self._pump(0.2)
         if self.run.fatal:
             raise _AbortError
-        self.run.inflight[task.number] = task.file
-        self.tasks.put(task)
-        self._pump(0)
+        if full or self.busy < len(self.processes):  # full, or a worker may have nothing to do
+            self._send()
+
+    def _send(self) -> None:
+        if self.chunk:
+            self.tasks.put(self.chunk)
+            self.busy += 1
+            self.chunk, self.chunk_bytes = [], 0
+
+    def _drain(self) -> None:
+        """Handle the messages already there, without waiting."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._dispatch(self.results.get_nowait())
 
     def _pump(self, timeout: float) -> None:
         try:
-            message = self.results.get(timeout=timeout) if timeout else self.results.get_nowait()
+            message = self.results.get(timeout=timeout)
         except queue.Empty:
             self._check_alive()
             return
@@ -1200,8 +691,10 @@ class _ProcessPool:
     def _dispatch(self, message: Message) -> None:
         if message[1] == "exit":
             self.exited.add(message[0])
-        else:
-            self.run.handle(message)
+            return
+        if message[1] == "files" and message[5]:
+            self.busy -= 1
+        self.run.handle(message)
 
     def _check_alive(self) -> None:
         for number, process in enumerate(self.processes):
@@ -1214,6 +707,8 @@ class _ProcessPool:
                     self.run.fatal = self.run.fatal or f"worker {number} exited with code {process.exitcode}"
 
     def close(self) -> None:
+        if not self.run.fatal:
+            self._send()
         for _ in self.processes:
             self.tasks.put(None)
         while len(self.exited) < len(self.processes):
