@@ -7,7 +7,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,13 +27,13 @@ from cloudward.cli.events import (
 )
 from cloudward.cli.scan import EndpointOption, ProfileOption
 from cloudward.core.errors import CloudwardError
-from cloudward.detect.alert import Alert
-from cloudward.detect.dispatch import DeliveryReport, Dispatcher
-from cloudward.detect.ingest import IngestInterruptedError
-from cloudward.detect.ocsf import write_alerts_jsonl
-from cloudward.detect.pipeline import DetectionRun, detect
-from cloudward.detect.sink_specs import SINK_HELP, sink_from_spec
-from cloudward.detect.store import DEFAULT_STORE, EventStore
+from cloudward.detect import DEFAULT_STORE
+from cloudward.detect.sink_specs import SINK_HELP
+
+if TYPE_CHECKING:  # detection loads when the command runs, not at start-up
+    from cloudward.detect.alert import Alert
+    from cloudward.detect.dispatch import DeliveryReport
+    from cloudward.detect.pipeline import DetectionRun
 
 console = Console()
 errors = Console(stderr=True)
@@ -50,6 +50,8 @@ def _usage(message: str) -> typer.Exit:
 
 def _write_output(alerts: Sequence[Alert], path: Path) -> None:
     """This run's alerts as OCSF JSON Lines, replacing the file atomically."""
+    from cloudward.detect.ocsf import write_alerts_jsonl
+
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -153,6 +155,12 @@ def detect_command(
     Exit codes: 0 done; 1 --fail-on matched, or a log file could not be read (retried next run);
     2 usage error; 4 alerts are waiting in the spool because a sink failed (they are sent next run).
     """
+    from cloudward.detect.dispatch import Dispatcher
+    from cloudward.detect.ingest import IngestInterruptedError
+    from cloudward.detect.pipeline import detect
+    from cloudward.detect.sink_specs import sink_from_spec
+    from cloudward.detect.store import EventStore
+
     event_store = EventStore(store)
     try:
         if not paths and not rescan:

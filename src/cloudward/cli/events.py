@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
 import orjson
 import typer
 from rich.console import Console
@@ -22,10 +21,15 @@ from rich.table import Table
 
 from cloudward.cli.scan import EndpointOption, ProfileOption
 from cloudward.core.errors import CloudwardError
-from cloudward.detect.ingest import IngestInterruptedError, IngestProgress, IngestReport, ingest
-from cloudward.detect.sources import Source, TimeWindow, open_source, parse_time_bound
-from cloudward.detect.store import DEFAULT_STORE, EventStore
+from cloudward.detect import DEFAULT_STORE
 from cloudward.providers.aws.clients import Boto3Clients
+
+if TYPE_CHECKING:  # the detection modules (DuckDB, Arrow, msgspec) load when a command runs, not at start-up
+    import duckdb
+
+    from cloudward.detect.ingest import IngestProgress, IngestReport
+    from cloudward.detect.sources import Source, TimeWindow
+    from cloudward.detect.store import EventStore
 
 app = typer.Typer(help="The CloudTrail event store: ingest logs, hunt with SQL.", no_args_is_help=True)
 console = Console()
@@ -54,6 +58,8 @@ def open_sources(
     endpoint_url: str | None,
 ) -> tuple[list[Source], TimeWindow]:
     """The sources command-line paths name, and the --since/--until window (raises CloudwardError)."""
+    from cloudward.detect.sources import TimeWindow, open_source, parse_time_bound
+
     now = datetime.now(UTC)
     window = TimeWindow(
         parse_time_bound(since, now) if since else None, parse_time_bound(until, now) if until else None
@@ -148,6 +154,9 @@ def ingest_command(
 
     Exit code 1 when a file could not be read (it is retried by the next run), 2 on a usage error.
     """
+    from cloudward.detect.ingest import IngestInterruptedError, ingest
+    from cloudward.detect.store import EventStore
+
     event_store = EventStore(store)
     try:
         sources, window = open_sources(paths, event_store, since, until, profile, region, endpoint_url)
@@ -193,6 +202,10 @@ def sql_command(
     Example: cloudward events sql "SELECT eventName, count(*) FROM events WHERE errorCode = 'AccessDenied'
     GROUP BY 1 ORDER BY 2 DESC"
     """
+    import duckdb
+
+    from cloudward.detect.store import EventStore
+
     event_store = EventStore(store)
     try:
         if not event_store.manifest_path.exists():
@@ -244,6 +257,8 @@ def _print_rows(cursor: duckdb.DuckDBPyConnection, columns: list[str], output: O
 @app.command("info")
 def info_command(store: StoreOption = DEFAULT_STORE) -> None:
     """What the event store holds: events, time range, files, parts."""
+    from cloudward.detect.store import EventStore
+
     event_store = EventStore(store)
     try:
         manifest = event_store.read_manifest()

@@ -36,7 +36,6 @@ from cloudward.detect.schema import EVENT_SCHEMA
 from cloudward.detect.sources import SourceFile, TimeWindow
 
 MANIFEST_FORMAT = 1
-DEFAULT_STORE = Path(".cloudward/events")
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     # dictionaries only where values repeat; raw, eventID and the JSON columns are nearly unique
