@@ -18,8 +18,10 @@ Usage: ``python bench/scan_lab.py [--scales 0,200] [--no-prowler] [--resources 1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,25 +89,50 @@ def _start_moto() -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("moto server did not start")
 
 
+def _session_leftovers(session: int) -> list[str]:
+    """Processes still alive in a session (a measured tool's helpers that outlived it)."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # field 6 of /proc/PID/stat: the session id
+            left.append(stat.parent.name)
+    return left
+
+
+def _stop_session(session: int, tool: str) -> None:
+    """Stop what a measured tool left running, so it cannot weigh on the next measurement."""
+    leftovers = _session_leftovers(session)
+    if leftovers:
+        print(f"  {tool} left {len(leftovers)} process(es) running; stopping them", file=sys.stderr)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(session, signal.SIGKILL)
+
+
 def _measure(tool: str, scale: int, command: list[str], env: dict[str, str], timeout: float) -> Run:
     """Run a command, returning its wall time and its own peak RSS (os.wait4 gives per-child rusage)."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = started + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            break
-        time.sleep(0.05)
-    wall = time.monotonic() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1, 3):
-        stderr = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
-        print(f"  {tool} exited {process.returncode}: {stderr}", file=sys.stderr)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would stall the tool
+        started = time.monotonic()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.05)
+        wall = time.monotonic() - started
+        _stop_session(process.pid, tool)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1, 3):
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-2000:]
+            print(f"  {tool} exited {process.returncode}: {tail}", file=sys.stderr)
     return Run(tool, scale, round(wall, 2), round(usage.ru_maxrss / 1024, 1), process.returncode)
 
 
