@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -111,21 +112,38 @@ def _stop_session(session: int, tool: str) -> None:
             os.killpg(session, signal.SIGKILL)
 
 
+def _high_water_kb(pid: int) -> int:
+    """The process's peak resident memory so far (VmHWM), 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"VmHWM:\s+(\d+)", status)
+    return int(match.group(1)) if match else 0
+
+
 def _measure(tool: str, scale: int, command: list[str], env: dict[str, str], timeout: float) -> Run:
-    """Run a command, returning its wall time and its own peak RSS (os.wait4 gives per-child rusage)."""
+    """Run a command, returning its wall time and its own peak RSS.
+
+    The peak is the process's VmHWM, polled while it runs. Not ru_maxrss: Linux carries the address space
+    the child had between fork and exec (a copy of this benchmark process, hundreds of MB once it has
+    seeded and collected a lab itself) into the child's ru_maxrss, which inflated earlier figures.
+    """
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would stall the tool
         started = time.monotonic()
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
         deadline = started + timeout
+        peak_kb = 0
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            peak_kb = max(peak_kb, _high_water_kb(process.pid))  # before wait4 reaps it
+            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() > deadline:
                 process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
+                pid, status, _ = os.wait4(process.pid, 0)
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         wall = time.monotonic() - started
         _stop_session(process.pid, tool)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -133,7 +151,7 @@ def _measure(tool: str, scale: int, command: list[str], env: dict[str, str], tim
             errors.seek(0)
             tail = errors.read().decode(errors="replace")[-2000:]
             print(f"  {tool} exited {process.returncode}: {tail}", file=sys.stderr)
-    return Run(tool, scale, round(wall, 2), round(usage.ru_maxrss / 1024, 1), process.returncode)
+    return Run(tool, scale, round(wall, 2), round(peak_kb / 1024, 1), process.returncode)
 
 
 def _aws_env(endpoint: str) -> dict[str, str]:
