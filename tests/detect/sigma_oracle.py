@@ -55,7 +55,7 @@ from sigma.types import (
 
 from cloudward.detect.rows import records_to_table
 
-SIGMA_AWS = Path(__file__).resolve().parents[3] / "shared" / "data" / "sigma-aws"
+SIGMA_AWS = Path(__file__).resolve().parents[1] / "fixtures" / "sigma-aws"
 JSON_OBJECT_FIELDS = frozenset(
     {
         "requestParameters",

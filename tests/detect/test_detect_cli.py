@@ -23,7 +23,7 @@ from cloudward.cli.app import app
 from cloudward.lab.events import generate
 
 runner = CliRunner()
-SIGMA_AWS = Path(__file__).resolve().parents[3] / "shared" / "data" / "sigma-aws"
+SIGMA_AWS = Path(__file__).resolve().parents[1] / "fixtures" / "sigma-aws"
 RANK = {"Informational": 1, "Low": 2, "Medium": 3, "High": 4, "Critical": 5}
 
 
