@@ -62,10 +62,11 @@ def _tree_rss_kb(root: int) -> int:
         pid = pending.pop()
         try:
             status = Path(f"/proc/{pid}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            resident = re.search(r"VmRSS:\s+(\d+)", status)
+            total += int(resident.group(1)) if resident else 0
             for task in Path(f"/proc/{pid}/task").iterdir():
                 pending.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, AttributeError):
+        except OSError:
             continue
     return total
 

@@ -119,7 +119,8 @@ def detect(
     seconds["ingest"] = time.perf_counter() - started
     parts = store.part_paths() if rescan else [path for path in store.part_paths() if path not in before]
     connection = events_connection(parts, since, until, scratch=store.path / "tmp")
-    events = int(connection.execute("SELECT count(*) FROM events").fetchone()[0])  # type: ignore[index]
+    counted = connection.execute("SELECT count(*) FROM events").fetchone()
+    events = int(counted[0]) if counted else 0
 
     mark = time.perf_counter()
     rule_set = load_rule_set(sigma_paths, builtin)
