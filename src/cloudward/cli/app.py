@@ -8,9 +8,10 @@ import typer
 from rich.console import Console
 
 from cloudward import __version__
-from cloudward.cli import checks, events, frameworks, lab
+from cloudward.cli import checks, events, frameworks, iam, lab
 from cloudward.cli.baseline import baseline
 from cloudward.cli.detect import detect_command
+from cloudward.cli.iam import paths
 from cloudward.cli.policy import policy
 from cloudward.cli.responsibility import responsibility
 from cloudward.cli.scan import check, collect, scan
@@ -29,9 +30,11 @@ app.command()(policy)
 app.command()(responsibility)
 app.command()(baseline)
 app.command("detect")(detect_command)
+app.command("paths")(paths)
 app.add_typer(checks.app, name="checks")
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(events.app, name="events")
+app.add_typer(iam.app, name="iam")
 app.add_typer(lab.app, name="lab")
 
 

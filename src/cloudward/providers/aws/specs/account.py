@@ -57,6 +57,31 @@ def _virtual_mfa_devices(response: Response) -> list[dict[str, Any]]:
     ]
 
 
+def read_attached_aws_managed_policies(client: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The AWS managed policies attached to anything in the account, each with its default version's document.
+
+    GetAccountAuthorizationDetails would return every AWS managed policy (about 1,300); only the attached
+    ones matter to the evaluator, so they are listed (``OnlyAttached``) and their default versions read.
+    The items have the shape of GetAccountAuthorizationDetails ``Policies`` entries.
+    """
+    found = []
+    for page in client.get_paginator("list_policies").paginate(Scope="AWS", OnlyAttached=True):
+        for policy in page.get("Policies") or []:
+            version = client.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+            document = version["PolicyVersion"]["Document"]
+            found.append(
+                {
+                    "Arn": policy["Arn"],
+                    "PolicyName": policy["PolicyName"],
+                    "DefaultVersionId": policy["DefaultVersionId"],
+                    "PolicyVersionList": [
+                        {"Document": document, "VersionId": policy["DefaultVersionId"], "IsDefaultVersion": True}
+                    ],
+                }
+            )
+    return {"Policies": found}
+
+
 SPECS = (
     ResourceSpec(
         type=ACCOUNT,
@@ -91,6 +116,13 @@ SPECS = (
                 "iam:ListEntitiesForPolicy",
                 params=_support_access_entities,
                 custom=all_pages("list_entities_for_policy", _POLICY_ENTITIES),
+            ),
+            "AttachedAWSManagedPolicies": Call(
+                "list_policies",
+                "iam:ListPolicies",
+                custom=read_attached_aws_managed_policies,
+                select=lambda r: r["Policies"],
+                extra_permissions=("iam:GetPolicyVersion",),
             ),
             "VirtualMFADevices": Call(
                 "list_virtual_mfa_devices",
