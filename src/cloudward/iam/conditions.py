@@ -14,7 +14,7 @@ Semantics (AWS's "Condition operators" and "multivalued context keys" pages):
 - Operator names and context key names are case-insensitive (``aws:PrincipalTag/Team`` is
   ``aws:principaltag/team``).
 - Key absent from the request: positive operators FALSE, negated operators TRUE, ``...IfExists`` TRUE,
-  ``ForAllValues:`` TRUE, ``ForAnyValue:`` FALSE (both before ``IfExists``, which makes it TRUE).
+  ``ForAllValues:`` TRUE, ``ForAnyValue:`` FALSE (with ``IfExists`` as well: TRUE).
   ``Null: true`` holds exactly when the key is absent. A key with an empty list of values counts as absent.
 - Several request values without a qualifier: the (positive) operator holds when any request value
   matches any policy value; a negated one when none does. ``ForAnyValue:`` holds when some request value
@@ -204,13 +204,14 @@ class _Var:
     written: str
 
 
-# A part of a policy value: wildcard-capable pattern text (str), literal text (_Lit) or a variable (_Var).
 @dataclass(frozen=True, slots=True)
 class _Lit:
+    """Literal text in a policy value (from ``${*}``, ``${?}``, ``${$}``): never a wildcard."""
+
     text: str
 
 
-_Part: TypeAlias = str | _Lit | _Var
+_Part: TypeAlias = str | _Lit | _Var  # str: pattern text, where * and ? are wildcards under the Like operators
 _Resolved: TypeAlias = tuple[tuple[bool, str], ...]  # (literal?, text) runs
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _DEFAULT = re.compile(r"\s*'([^']*)'\s*")
@@ -225,7 +226,7 @@ def _template(text: str, variables: bool) -> tuple[_Part, ...]:
     position = 0
     for found in _VARIABLE.finditer(text):
         inner = found.group(1)
-        part: _Part | None
+        part: _Part
         if inner in _ESCAPES:
             part = _Lit(_ESCAPES[inner])
         else:

@@ -153,7 +153,7 @@ class Statement:
         """The condition's outcome in a context (TRUE without a condition)."""
         if self.condition is None:
             return Tri.TRUE
-        return self.condition.evaluate(context)[0]
+        return self.condition.outcome(context)
 
     def explain_condition(self, context: RequestContext) -> list[str]:
         """One line per condition clause: what it tested and how it came out."""
