@@ -59,7 +59,7 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write
 @contextmanager
 def _timed(what: str) -> Iterator[None]:
     started = time.perf_counter()
-    with console.status(what):
+    with errors.status(what):
         yield
     errors.print(f"[dim]{what} {time.perf_counter() - started:.2f} s[/]")
 
@@ -117,7 +117,7 @@ def _inventory(
 
     if snapshot:
         return read_snapshot(snapshot)[0]
-    from cloudward.cli.scan import _clients
+    from cloudward.cli.scan import lab_or_account_clients
     from cloudward.providers.aws.collector import AwsCollector
     from cloudward.providers.aws.specs import ALL_SPECS
     from cloudward.report.console import CollectionProgress
@@ -125,7 +125,10 @@ def _inventory(
     needs = dict(IDENTITY_NEEDS)
     if with_paths:
         needs.update(PATHS_REQUIRES)
-    with _clients(lab, profile, endpoint_url) as (clients, lab_regions), CollectionProgress(console) as progress:
+    with (
+        lab_or_account_clients(lab, profile, endpoint_url, errors) as (clients, lab_regions),
+        CollectionProgress(errors) as progress,
+    ):
         collector = AwsCollector(clients, ALL_SPECS, progress=progress)
         return collector.collect(needs, regions or lab_regions or None)
 

@@ -50,8 +50,14 @@ WorkersOption = Annotated[int, typer.Option("--max-workers", min=1, max=64, help
 
 
 @contextmanager
-def _clients(lab: bool, profile: str | None, endpoint_url: str | None) -> Iterator[tuple[Boto3Clients, list[str]]]:
-    """Clients for a real account, an emulator, or the seeded lab (started here, stopped after)."""
+def lab_or_account_clients(
+    lab: bool, profile: str | None, endpoint_url: str | None, out: Console | None = None
+) -> Iterator[tuple[Boto3Clients, list[str]]]:
+    """Clients for a real account, an emulator, or the seeded lab (started here, stopped after).
+
+    Messages about the lab go to ``out`` (default: standard output).
+    """
+    out = out or console
     if not lab:
         yield Boto3Clients(profile=profile, endpoint_url=endpoint_url), []
         return
@@ -59,9 +65,9 @@ def _clients(lab: bool, profile: str | None, endpoint_url: str | None) -> Iterat
     from cloudward.lab.seed import LAB_REGIONS, seed_lab
 
     with LabServer() as server:
-        with console.status(f"Seeding the lab account at {server.endpoint_url} ..."):
+        with out.status(f"Seeding the lab account at {server.endpoint_url} ..."):
             seed_lab(server.endpoint_url)
-        console.print(f"Lab account running at [bold]{server.endpoint_url}[/] (moto, 127.0.0.1)")
+        out.print(f"Lab account running at [bold]{server.endpoint_url}[/] (moto, 127.0.0.1)")
         yield Boto3Clients(endpoint_url=server.endpoint_url, credentials=LAB_CREDENTIALS), list(LAB_REGIONS)
 
 
@@ -69,7 +75,10 @@ def collect_for_cli(
     checks: list[Check], lab: bool, profile: str | None, endpoint_url: str | None, regions: list[str], workers: int
 ) -> tuple[Inventory, dict[str, frozenset[str]]]:
     """Collect what the checks need from the account, emulator or lab, with progress bars."""
-    with _clients(lab, profile, endpoint_url) as (clients, lab_regions), CollectionProgress(console) as progress:
+    with (
+        lab_or_account_clients(lab, profile, endpoint_url) as (clients, lab_regions),
+        CollectionProgress(console) as progress,
+    ):
         return collect_inventory(checks, clients, regions or lab_regions or None, progress, workers)
 
 

@@ -101,6 +101,7 @@ def _runs_as(inventory: Inventory, model: AccountModel) -> Iterator[RunsAs]:
             instance.arn,
             role,
             {
+                "name": instance.name,
                 "public_ip": config.get("PublicIpAddress") or "",
                 "imds_v1": (config.get("MetadataOptions") or {}).get("HttpTokens") != "required",
                 "security_groups": [g.get("GroupId") for g in config.get("SecurityGroups") or [] if g.get("GroupId")],

@@ -27,6 +27,9 @@ from cloudward.inventory import Inventory, UnknownAttributeError
 from cloudward.report.attack_graph import AttackGraph, AttackPath
 
 INTERNET = "internet"
+ANYONE = "*"
+OUTSIDER = "000000000000"
+"""An account id no organization has: stands for "any account" when a trust policy names everyone."""
 DATA_READS = {
     "AWS::S3::Bucket": ("bucket", "s3:GetObject"),
     "AWS::SecretsManager::Secret": ("secret", "secretsmanager:GetSecretValue"),
@@ -133,24 +136,24 @@ class _Builder:
         declared = [str(p) for p in item.attrs.get("open_to_internet") or []]
         if not groups and not declared:
             return []
-        instance = self.node(f"ec2:{item.arn}", "instance", short_name(item.arn), item.arn)
+        label = str(item.attrs.get("name") or short_name(item.arn))
+        instance = self.node(f"ec2:{item.arn}", "instance", label, item.arn)
         imds_v1 = bool(item.attrs.get("imds_v1"))
         role = self._role_node(item.role)
         self.edge(instance, role, "instance profile" + (" (IMDSv1: credentials one SSRF away)" if imds_v1 else ""))
-        entries = []
-        for group_id in groups or ["declared"]:
-            opened = open_groups.get(group_id) or declared
-            if group_id == "declared":
-                self.edge(INTERNET, instance, f"open to the internet: {', '.join(opened)}; public IP {public_ip}")
-                nodes: tuple[str, ...] = (INTERNET, instance, role)
-            else:
-                group = self.node(f"sg:{group_id}", "security_group", group_id)
-                self.edge(INTERNET, group, "; ".join(opened[:3]))
-                self.edge(group, instance, f"attached; public IP {public_ip}")
-                nodes = (INTERNET, group, instance, role)
-            words = f"{group_id} open ({opened[0]})" + (", IMDSv1" if imds_v1 else "")
-            entries.append(_Entry(nodes, item.role, "internet-instance", 1.0 if imds_v1 else 0.8, words))
-        return entries
+        opened_all: list[str] = list(declared)
+        for group_id in groups:
+            group = self.node(f"sg:{group_id}", "security_group", group_id)
+            self.edge(INTERNET, group, "; ".join(open_groups[group_id][:3]))
+            self.edge(group, instance, f"attached; public IP {public_ip}")
+            opened_all.extend(open_groups[group_id])
+        if groups:
+            nodes: tuple[str, ...] = (INTERNET, f"sg:{groups[0]}", instance, role)
+        else:
+            self.edge(INTERNET, instance, f"open to the internet: {', '.join(declared)}; public IP {public_ip}")
+            nodes = (INTERNET, instance, role)
+        words = "open: " + "; ".join(opened_all[:3]) + (", IMDSv1" if imds_v1 else "")
+        return [_Entry(nodes, item.role, "internet-instance", 1.0 if imds_v1 else 0.8, words)]
 
     def _external_entries(self) -> list[_Entry]:
         found = []
@@ -164,11 +167,13 @@ class _Builder:
                     account = _account_of(pattern)
                     if account is None or account in self.organization:
                         continue
-                    outside = Caller(f"arn:aws:iam::{account}:root", account, "role")
+                    outsider = OUTSIDER if account == ANYONE else account
+                    outside = Caller(f"arn:aws:iam::{outsider}:root", outsider, "role")
                     if statement.grant(outside) == Grant.NONE:
                         continue
                     pinned = statement.condition is not None and "sts:externalid" in statement.condition.keys
-                    node = self.node(f"account:{account}", "account", f"account {account}")
+                    label = "any AWS account" if account == ANYONE else f"account {account}"
+                    node = self.node(f"account:{account}", "account", label)
                     role_node = self._role_node(role.arn)
                     words = "trusted" + (" with an ExternalId" if pinned else " without an ExternalId")
                     self.edge(node, role_node, f"{words} ({statement.ref})")
@@ -177,8 +182,8 @@ class _Builder:
                             (node, role_node),
                             role.arn,
                             "external-trust",
-                            0.6 if pinned else 0.9,
-                            f"account {account} {words}",
+                            0.6 if pinned else (1.0 if account == ANYONE else 0.9),
+                            f"{label} {words}",
                         )
                     )
         return found
@@ -212,13 +217,41 @@ class _Builder:
             return found
         for resource_type, (kind, action) in DATA_READS.items():
             for data in self.inventory.of_type_unchecked(resource_type):
-                target = f"{data.arn}/cloudward-probe-object" if kind == "bucket" else data.arn
-                outcome = self.ev.outcome(role, action, target)
+                targets = self._objects(role, data.arn) if kind == "bucket" else [data.arn]
+                if self._public(action, targets[0]):
+                    continue  # readable by anyone: the public-bucket checks report it, it is no path
+                outcome = max(
+                    (self.ev.outcome(role, action, target) for target in targets),
+                    key=lambda tri: {Tri.FALSE: 0, Tri.UNKNOWN: 1, Tri.TRUE: 2}[tri],
+                )
                 if outcome is Tri.FALSE:
                     continue
                 node = self.node(data.arn, kind, data.name, data.arn)
                 found.append((node, f"can {action}" + (" (if conditions hold)" if outcome is Tri.UNKNOWN else "")))
         return found
+
+    def _objects(self, role: Principal, bucket_arn: str) -> list[str]:
+        """Object ARNs to ask about: any object, and one under each prefix the role's policies name."""
+        found = [f"{bucket_arn}/cloudward-probe-object"]
+        for policy in self.ev.identity_policies(role):
+            for statement in policy.statements:
+                for pattern in statement.resources or ():
+                    if pattern.startswith(bucket_arn + "/") and "${" not in pattern:
+                        found.append(pattern.replace("*", "x").replace("?", "x"))
+        return list(dict.fromkeys(found))
+
+    def _public(self, action: str, target: str) -> bool:
+        """Whether the resource policy lets any account (anonymous included) do the action."""
+        policy, _ = self.ev.resource_policy(action.lower(), target)
+        if policy is None:
+            return False
+        anyone = Caller(f"arn:aws:iam::{OUTSIDER}:root", OUTSIDER, "role")
+        return any(
+            statement.allow
+            and statement.grant(anyone) == Grant.DIRECT
+            and statement.covers_resource(target, None) is not Tri.FALSE
+            for statement in policy.applicable(action.lower())
+        )
 
     def admin_route(self, role_arn: str) -> tuple[str, ...] | None:
         if role_arn in self.admins:
@@ -258,7 +291,10 @@ class _Builder:
 
 
 def _account_of(pattern: str) -> str | None:
-    """The account a trust policy principal pattern names (``AWS:arn:aws:iam::123:root``, ``AWS:123``)."""
+    """The account a trust policy principal pattern names (``AWS:arn:aws:iam::123:root``, ``AWS:123``);
+    ``*`` for everyone (``"*"``, ``{"AWS": "*"}``)."""
+    if pattern in ("*", "AWS:*"):
+        return ANYONE
     kind, _, value = pattern.partition(":")
     if kind != "AWS":
         return None
