@@ -90,6 +90,8 @@ class _Builder:
         return node_id
 
     def edge(self, source: str, target: str, relation: str) -> None:
+        if source not in self.graph or target not in self.graph:
+            raise ValueError(f"edge {source} -> {target}: add both nodes (with their kind) first")
         self.graph.add_edge(source, target, relation=relation)
 
     # ---- entries ---------------------------------------------------------------------------------
@@ -253,18 +255,18 @@ class _Builder:
             for statement in policy.applicable(action.lower())
         )
 
-    def admin_route(self, role_arn: str) -> tuple[str, ...] | None:
+    def reaches_admin(self, role_arn: str) -> bool:
+        """Whether the role is an administrator or can become one; adds the edge to the admin node."""
         if role_arn in self.admins:
-            self.edge(role_arn, ADMIN, "is an administrator")
-            self.node(ADMIN, "admin", "administrator")
-            return (ADMIN,)
-        escalation = self.escalating.get(role_arn)
-        if escalation is None or not escalation.paths:
-            return None
-        best = escalation.paths[0]
+            relation = "is an administrator"
+        else:
+            escalation = self.escalating.get(role_arn)
+            if escalation is None or not escalation.paths:
+                return False
+            relation = "privesc " + " + ".join(escalation.paths[0].methods)
         self.node(ADMIN, "admin", "administrator")
-        self.edge(role_arn, ADMIN, "privesc " + " + ".join(best.methods))
-        return (ADMIN,)
+        self.edge(role_arn, ADMIN, relation)
+        return True
 
     # ---- ranking ---------------------------------------------------------------------------------
 
@@ -272,7 +274,7 @@ class _Builder:
         paths: list[AttackPath] = []
         for entry in self.entries():
             head = entry.nodes
-            if self.admin_route(entry.role) is not None:
+            if self.reaches_admin(entry.role):
                 impact = min(100.0, 90 + 10 * entry.ease)
                 title = f"{self._words(head)} -> administrator ({entry.words})"
                 paths.append(AttackPath((*head, ADMIN), title, impact, _severity(impact), f"{entry.kind}-to-admin"))

@@ -21,15 +21,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from cloudward.checks.model import CheckMeta, Layer, Owner, Severity, Status
 from cloudward.findings.model import Finding, Summary
 from cloudward.findings.mutelist import MuteReport
 from cloudward.report.context import ScanContext
+
+if TYPE_CHECKING:
+    from cloudward.report.attack_graph import AttackGraph
 
 TEMPLATE_PACKAGE = "cloudward.report.templates"
 TEMPLATE_NAME = "report.html.j2"
@@ -102,7 +106,24 @@ class Chart:
     bars: tuple[Bar, ...]
 
 
-def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext, mutes: MuteReport | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class _AttackSection:
+    """The rendered attack-path section and the inline style and script the page's CSP must allow."""
+
+    html: markupsafe.Markup
+    style: markupsafe.Markup
+    script: markupsafe.Markup
+    paths: int
+
+
+def write_html(
+    findings: Iterable[Finding],
+    out: TextIO,
+    context: ScanContext,
+    mutes: MuteReport | None = None,
+    *,
+    attack_paths: AttackGraph | None = None,
+) -> None:
     """Write the self-contained HTML report of a scan.
 
     Args:
@@ -112,6 +133,8 @@ def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext, m
         context: The account, regions, time, counts and collection errors of the scan.
         mutes: What the mutelist did, when one was applied: adds a Mutelist section listing every
             entry, with expired and unused ones flagged.
+        attack_paths: The account's attack-path graph, when one was built: adds an Attack paths section
+            (see :mod:`cloudward.report.attack_graph`) with the interactive graph and the ranked paths.
     """
     ordered = sorted(findings, key=_report_order)
     summary = Summary.of(ordered)
@@ -160,8 +183,21 @@ def write_html(findings: Iterable[Finding], out: TextIO, context: ScanContext, m
         layer_chart=_chart("chart-layer", "Results by defence layer", layer_rows),
         severity_chart=_chart("chart-severity", "Results by severity", severity_rows),
         checks=_checks_of(ordered),
+        attack=_attack_section(attack_paths) if attack_paths is not None else None,
     )
     out.writelines(chunks)
+
+
+def _attack_section(attack: AttackGraph) -> _AttackSection:
+    # Imported here: the graph module needs networkx, which a report without attack paths does not.
+    from cloudward.report.attack_graph import ATTACK_GRAPH_SCRIPT, ATTACK_GRAPH_STYLE, render_attack_graph
+
+    return _AttackSection(
+        html=markupsafe.Markup(render_attack_graph(attack).rstrip("\n")),
+        style=markupsafe.Markup(ATTACK_GRAPH_STYLE),
+        script=markupsafe.Markup(ATTACK_GRAPH_SCRIPT),
+        paths=len(attack.paths),
+    )
 
 
 def _report_order(finding: Finding) -> tuple[int, bool, int, str, str]:

@@ -1,0 +1,1 @@
+"""Tests of the benchmark helpers (the generated IAM account)."""
