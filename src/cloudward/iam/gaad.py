@@ -96,7 +96,14 @@ def _add_policy(model: AccountModel, item: Mapping[str, Any]) -> None:
         model.policies[arn] = ManagedPolicy(arn, name, None, "its default version's document is not in the input")
         return
     policy, error = compile_or_error(chosen["Document"], f"managed policy {name}", arn)
-    model.policies[arn] = ManagedPolicy(arn, name, policy, error)
+    managed = model.policies[arn] = ManagedPolicy(arn, name, policy, error)
+    for version in versions:
+        if version is chosen or "Document" not in version:
+            continue
+        label = f"managed policy {name} version {version.get('VersionId', '?')}"
+        old, _ = compile_or_error(version["Document"], label, arn)
+        if old is not None:  # an unreadable old version cannot be judged; it is not the one in force
+            managed.other_versions.append((str(version.get("VersionId", "?")), old))
 
 
 def _inline(item: Mapping[str, Any], key: str, holder: str, problems: list[str]) -> list[Any]:
@@ -167,8 +174,7 @@ def _principal(
     else:
         trust, error = compile_or_error(item.get("AssumeRolePolicyDocument"), f"trust policy of {holder}")
         principal.trust = trust
-        if error:
-            problems.append(error)
+        principal.trust_error = error
         principal.instance_profiles = [
             str(profile["Arn"])
             for profile in item.get("InstanceProfileList") or []

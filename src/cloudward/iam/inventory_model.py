@@ -21,6 +21,18 @@ REQUIRES = (*IAM_TYPES, f"{ACCOUNT}.AttachedAWSManagedPolicies")
 """What a check built on the identity model declares in ``requires``."""
 
 _CACHE_ATTRIBUTE = "_cloudward_identity_model"
+RUNS_AS_TYPES = ("AWS::Lambda::Function", "AWS::EC2::Instance")
+"""The resource types the collector reads that run as roles; others (CodeBuild projects, stacks...) are
+not collected, so the escalation search assumes them."""
+
+
+def _listed(inventory: Inventory, resource_type: str) -> bool:
+    """Whether every region's listing of a type succeeded (an incomplete listing must not hide a path)."""
+    try:
+        inventory.of_type(resource_type)
+    except UnknownAttributeError:
+        return False
+    return True
 
 
 def model_from_inventory(inventory: Inventory) -> AccountModel:
@@ -44,7 +56,7 @@ def model_from_inventory(inventory: Inventory) -> AccountModel:
     _add_aws_managed(model, inventory)
     _add_resource_policies(model, inventory)
     model.runs_as.extend(_runs_as(inventory, model))
-    model.resources_known = True
+    model.known_types = frozenset(kind for kind in RUNS_AS_TYPES if _listed(inventory, kind))
     model.finish()
     setattr(inventory, _CACHE_ATTRIBUTE, model)
     return model

@@ -42,6 +42,8 @@ class ManagedPolicy:
     policy: Policy | None
     """None when the default version could not be read (see ``error``) or was not in the input."""
     error: str | None = None
+    other_versions: list[tuple[str, Policy]] = field(default_factory=list)
+    """Readable non-default versions, by version id: ``iam:SetDefaultPolicyVersion`` can bring them back."""
 
     @property
     def aws_managed(self) -> bool:
@@ -81,6 +83,8 @@ class Principal:
     """ARN of the permissions boundary policy."""
     trust: Policy | None = None
     """A role's trust policy."""
+    trust_error: str | None = None
+    """Why the trust policy could not be read: who may assume the role cannot be told (its own permissions can)."""
     tags: dict[str, str] = field(default_factory=dict)
     instance_profiles: list[str] = field(default_factory=list)
     last_used: str | None = None
@@ -120,8 +124,9 @@ class AccountModel:
     resource_policies: dict[str, Policy] = field(default_factory=dict)
     """Resource-based policies by resource ARN (bucket, key, function, secret, queue, topic...)."""
     runs_as: list[RunsAs] = field(default_factory=list)
-    resources_known: bool = False
-    """Whether ``runs_as`` is an inventory (False: GAAD alone, existing-resource paths are assumed)."""
+    known_types: frozenset[str] | None = frozenset()
+    """Resource types whose ``runs_as`` entries are complete; None: all of them (a resources file). For the
+    other types, existing-resource paths are assumed (a resource of that kind may run as any role)."""
     scps: list[list[Policy]] = field(default_factory=list)
     """Service control policies, one list per level of the organization (root first): each level must allow."""
     rcps: list[list[Policy]] = field(default_factory=list)
@@ -129,6 +134,10 @@ class AccountModel:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     errors: list[str] = field(default_factory=list)
     """Input problems that are not one principal's (a file entry of an unexpected shape)."""
+
+    def knows(self, resource_type: str) -> bool:
+        """Whether the resources of a type that run as roles are all known."""
+        return self.known_types is None or resource_type in self.known_types
 
     def principal(self, name_or_arn: str) -> Principal:
         """Find a principal by ARN, ``user/name``, ``role/name`` or bare name.
@@ -227,7 +236,7 @@ class AccountModel:
         model = read_gaad(gaad, now=now)
         if resources is not None:
             model.runs_as.extend(runs_as_from_json(resources, model.errors))
-            model.resources_known = True
+            model.known_types = None
         return model.finish()
 
 

@@ -170,8 +170,9 @@ class _Builder:
                     if account is None or account in self.organization:
                         continue
                     outsider = OUTSIDER if account == ANYONE else account
-                    outside = Caller(f"arn:aws:iam::{outsider}:root", outsider, "role")
-                    if statement.grant(outside) == Grant.NONE:
+                    named = pattern.partition(":")[2]
+                    who = named if named.startswith("arn:") else f"arn:aws:iam::{outsider}:root"
+                    if statement.grant(Caller(who, outsider, "role")) == Grant.NONE:
                         continue
                     pinned = statement.condition is not None and "sts:externalid" in statement.condition.keys
                     label = "any AWS account" if account == ANYONE else f"account {account}"

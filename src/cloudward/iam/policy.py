@@ -8,6 +8,7 @@ condition on a context key nobody knows makes the answer UNKNOWN, never a silent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,17 +45,23 @@ def action_matches(pattern: str, action: str) -> bool:
     return wildcard_regex(pattern).fullmatch(action) is not None
 
 
+_VARIABLE = re.compile(r"\$\{([^},]+)\}")
+"""A policy variable without a default value: ``${aws:username}``."""
+
+
 def arn_matches(pattern: str, arn: str, context: RequestContext | None) -> Tri:
     """Whether a Resource pattern matches an ARN (case-sensitive; ``*`` and ``?``; policy variables).
 
-    A pattern with a policy variable whose value the context does not know is UNKNOWN.
+    A pattern with a policy variable whose value the context does not know is UNKNOWN; one whose key is
+    known to be absent (``${aws:username}`` for a role) matches nothing.
     """
     if "${" in pattern:
         if context is None:
             return Tri.UNKNOWN
         resolved = substitute_variables(pattern, context)
         if resolved is None:
-            return Tri.UNKNOWN
+            absent = any(context.get(key) is None for key in _VARIABLE.findall(pattern))
+            return Tri.FALSE if absent else Tri.UNKNOWN
         pattern = resolved
     if pattern in ("*", arn):
         return Tri.TRUE
@@ -64,8 +71,9 @@ def arn_matches(pattern: str, arn: str, context: RequestContext | None) -> Tri:
 
 
 ANY_RESOURCE = "<any resource the caller chooses>"
-"""A resource the caller names itself (a function it creates): an Allow on any Resource pattern covers it,
-a Deny only when its Resource is ``"*"``."""
+"""A resource the caller names itself (a function it creates): an Allow on any Resource pattern covers it.
+A Deny covers it only when it covers every name the caller could pick: the evaluator asks Deny statements
+about a probe ARN of the action's resource type instead (see :meth:`ActionCatalogue.probe_arn`)."""
 
 
 @dataclass(frozen=True, slots=True)

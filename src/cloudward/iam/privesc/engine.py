@@ -28,14 +28,27 @@ import networkx as nx
 
 from cloudward.iam.conditions import Tri
 from cloudward.iam.evaluate import Evaluator, t_and, t_or
-from cloudward.iam.model import AccountModel, Principal
-from cloudward.iam.policy import ANY_RESOURCE, Caller, Grant, compile_policy
-from cloudward.iam.privesc.methods import BY_ID, METHODS, NOT_ON_RESOURCE, ON_CREATED, Kind, Method
+from cloudward.iam.model import AccountModel, Principal, RunsAs
+from cloudward.iam.policy import ANY_RESOURCE, Caller, Grant, Policy, compile_policy
+from cloudward.iam.privesc.methods import BY_ID, METHODS, NOT_ON_RESOURCE, ON_CREATED, SET_DEFAULT_VERSION, Kind, Method
 
 ADMIN = "admin"
 """The sink node: full administrator permissions."""
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 MAX_PATHS = 25
+RELEVANT_ACTIONS = frozenset(
+    action.lower()
+    for action in (
+        *(a for method in METHODS for a in method.actions),
+        "iam:PassRole",
+        "iam:DeleteUserPermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:CreateInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+        "iam:SetDefaultPolicyVersion",
+    )
+)
+"""Every action a method asks about: the pre-filter :meth:`_Search.has` answers only these."""
 _FULL = compile_policy({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, "an administrator policy")
 
 
@@ -141,7 +154,13 @@ class _Search:
         self.users = [p for p in self.principals if p.kind == "user"]
         self.roles = [p for p in self.principals if p.kind == "role"]
         self.hops: dict[str, dict[str, list[Hop]]] = {}
-        self._has: dict[tuple[str, str], bool] = {}
+        self._admin_policies: list[str] | None = None
+        self._running_by_type: dict[str, list[RunsAs]] = {}
+        for item in model.runs_as:
+            self._running_by_type.setdefault(item.type, []).append(item)
+        self._has: dict[str, set[str]] = {}
+        self._policy_actions: dict[int, frozenset[str]] = {}
+        self._blind_answers: dict[tuple[str, str, tuple[tuple[str, str], ...]], Tri] = {}
         self._admin_if: dict[tuple[str, bool], bool] = {}
         self._trusts: dict[tuple[str, str], Tri] = {}
 
@@ -149,21 +168,43 @@ class _Search:
 
     def has(self, principal: Principal, action: str) -> bool:
         """Whether any Allow in the principal's identity policies names the action (a cheap pre-filter)."""
-        key = (principal.arn, action)
-        found = self._has.get(key)
+        found = self._has.get(principal.arn)
         if found is None:
-            lowered = action.lower()
-            found = any(
-                statement.allow and statement.covers_action(lowered)
-                for policy in self.ev.identity_policies(principal)
-                for statement in policy.statements
-            )
-            self._has[key] = found
+            found = set()
+            for policy in self.ev.identity_policies(principal):
+                found |= self._covered_by(policy)
+            self._has[principal.arn] = found
+        return action.lower() in found
+
+    def _covered_by(self, policy: Policy) -> frozenset[str]:
+        """The method actions some Allow of a policy covers (policies are shared: computed once each)."""
+        found = self._policy_actions.get(id(policy))
+        if found is None:
+            covered: set[str] = set()
+            for statement in policy.statements:
+                if not statement.allow:
+                    continue
+                if not statement.not_action and not any("*" in p or "?" in p for p in statement.actions):
+                    covered.update(RELEVANT_ACTIONS.intersection(statement.actions))
+                else:
+                    covered.update(action for action in RELEVANT_ACTIONS if statement.covers_action(action))
+            found = self._policy_actions[id(policy)] = frozenset(covered)
         return found
 
     def ask(self, principal: Principal, action: str, resource: str, **context: str) -> Tri:
+        """The evaluator's answer in the attack's context; asked once per principal when no resource matters."""
+        lowered = action.lower()
+        blind = resource not in self.model.resource_policies and self.ev.resource_blind(principal, lowered)
+        if blind:
+            key = (principal.arn, lowered, tuple(sorted(context.items())))
+            known = self._blind_answers.get(key)
+            if known is not None:
+                return known
         ctx = self.ev.context(principal, context or None)
-        return self.ev.outcome(principal, action, resource, ctx)
+        outcome = self.ev.outcome(principal, lowered, resource, ctx)
+        if blind:
+            self._blind_answers[key] = outcome
+        return outcome
 
     def all_of(self, principal: Principal, requests: Iterable[tuple[str, str]], **context: str) -> Tri:
         outcome = Tri.TRUE
@@ -227,8 +268,6 @@ class _Search:
 
         Returns the outcome and the words of the step, or None when the method does not apply.
         """
-        actions: list[tuple[str, str]]
-        extra: dict[str, str] = {}
         if method_id in ("iam-001", "iam-016", "iam-020"):
             arns = self.model.attached_to(target)
             for arn in arns:
@@ -249,10 +288,28 @@ class _Search:
         action = put.get(method_id) or attach.get(method_id)
         if action is None:
             return None
-        if method_id in attach:
-            extra["iam:policyarn"] = ADMIN_POLICY_ARN
-        actions = [(action, target.arn)]
-        return self.all_of(caller, actions, **extra), f"{action} on {target.short}"
+        if method_id not in attach:
+            return self.ask(caller, action, target.arn), f"{action} on {target.short}"
+        for policy_arn in self.admin_policies():  # a condition on iam:PolicyARN may allow only some
+            outcome = self.ask(caller, action, target.arn, **{"iam:policyarn": policy_arn})
+            if outcome is not Tri.FALSE:
+                return outcome, f"{action} {short_name(policy_arn)} on {target.short}"
+        return Tri.FALSE, ""
+
+    def admin_policies(self) -> list[str]:
+        """Managed policies that make their holder an administrator: AdministratorAccess first (it always
+        exists), then the account's own full-access policies."""
+        if self._admin_policies is None:
+            found = [ADMIN_POLICY_ARN]
+            for arn, managed in sorted(self.model.policies.items()):
+                if arn == ADMIN_POLICY_ARN or managed.policy is None or not _maybe_full(managed.policy):
+                    continue
+                holder = Principal(arn=f"{arn}#holder", kind="role", name="holder", account_id=self.model.account_id)
+                holder.inline = [managed.policy]
+                if Evaluator(self.model).is_admin(holder):
+                    found.append(arn)
+            self._admin_policies = found
+        return self._admin_policies
 
     def unbound(self, caller: Principal, target: Principal) -> tuple[Tri, str] | None:
         """Whether the target is administrator once granted; may need the caller to remove its boundary."""
@@ -276,6 +333,7 @@ class _Search:
             unbound = self.unbound(caller, caller) if found and found[0] is not Tri.FALSE else None
             if found and unbound:
                 self.add(self._hop(caller, ADMIN, (method_id,), found[1] + unbound[1], t_and(found[0], unbound[0])))
+        self.old_version_hops(caller)
         if caller.kind != "user":
             return
         for group_arn in caller.groups:
@@ -305,13 +363,36 @@ class _Search:
                     step = f"iam:AddUserToGroup on group/{group.name}"
                     self.add(self._hop(caller, ADMIN, ("iam-013",), step, outcome))
 
+    def old_version_hops(self, caller: Principal) -> None:
+        """iam:SetDefaultPolicyVersion: bring back an older version of an attached policy that grants more."""
+        if not self.has(caller, "iam:SetDefaultPolicyVersion"):
+            return
+        for arn in self.model.attached_to(caller):
+            managed = self.model.policies.get(arn)
+            if managed is None or not managed.other_versions:
+                continue
+            outcome = self.ask(caller, "iam:SetDefaultPolicyVersion", arn)
+            if outcome is Tri.FALSE:
+                continue
+            for version_id, version in managed.other_versions:
+                restored = replace(caller, inline=[*caller.inline, version], arn=f"{caller.arn}#{arn}:{version_id}")
+                if Evaluator(self.model).is_admin(restored):
+                    step = f"iam:SetDefaultPolicyVersion {version_id} on {short_name(arn)}"
+                    self.add(self._hop(caller, ADMIN, (SET_DEFAULT_VERSION,), step, outcome))
+                    break
+
     def modify_and_use_hops(self, caller: Principal) -> None:
         """MODIFY_AND_USE methods: make another principal an administrator, then act as it."""
         for method in METHODS:
-            if method.kind is not Kind.MODIFY_AND_USE or not all(self.has(caller, a) for a in method.actions):
+            grant, use = method.actions if method.kind is Kind.MODIFY_AND_USE else ("", "")
+            if not grant or not self.has(caller, grant):
                 continue
-            use = method.actions[1]
-            targets = self.users if use == "iam:CreateAccessKey" else self.roles
+            if use == "sts:AssumeRole":  # a trust policy that names the caller needs no identity permission
+                targets = [role for role in self.roles if self.may_assume(caller, role)]
+            elif self.has(caller, use):
+                targets = self.users if use == "iam:CreateAccessKey" else self.roles
+            else:
+                continue
             for target in targets:
                 if target.arn == caller.arn or self.ev.is_admin(target):
                     continue
@@ -381,9 +462,10 @@ class _Search:
                 continue
             assumed = False
             if method.resource_type is not None:
-                if self.model.resources_known and not self._exists(method.resource_type):
+                known = self.model.knows(method.resource_type)
+                if known and not self._running_by_type.get(method.resource_type):
                     continue
-                assumed = not self.model.resources_known
+                assumed = not known
             service_actions = self.all_of(caller, ((action, ANY_RESOURCE) for action in method.actions))
             if service_actions is Tri.FALSE:
                 continue
@@ -416,9 +498,6 @@ class _Search:
             return None
         return create, " + iam:CreateInstanceProfile + iam:AddRoleToInstanceProfile"
 
-    def _exists(self, resource_type: str) -> bool:
-        return any(item.type == resource_type for item in self.model.runs_as)
-
     def existing_hops(self, caller: Principal, targets: Sequence[Principal]) -> None:
         """EXISTING methods: take over a resource that runs as a role known to escalate."""
         wanted = {role.arn: role for role in targets if role.kind == "role"}
@@ -435,9 +514,9 @@ class _Search:
                 self.add(self._hop(caller, role.arn, (method.id,), step, outcome, assumed=assumed))
 
     def _running(self, method: Method, wanted: dict[str, Principal]) -> Iterator[tuple[str, Principal, bool]]:
-        if self.model.resources_known:
-            for item in self.model.runs_as:
-                if item.type == method.resource_type and item.role in wanted:
+        if method.resource_type is None or self.model.knows(method.resource_type):
+            for item in self._running_by_type.get(method.resource_type or "", []):
+                if item.role in wanted:
                     yield item.arn, wanted[item.role], False
             return
         for role in wanted.values():
@@ -473,7 +552,8 @@ class _Search:
     def run(self) -> PrivescResult:
         admins = [p for p in self.principals if self.ev.is_admin(p)]
         admin_arns = {p.arn for p in admins}
-        candidates = [p for p in self.principals if p.arn not in admin_arns]
+        # a principal with unreadable policies cannot be judged: listed in `unreadable`, never as a path
+        candidates = [p for p in self.principals if p.arn not in admin_arns and not p.unreadable]
         for caller in candidates:
             self.self_hops(caller)
             self.modify_and_use_hops(caller)
@@ -512,10 +592,11 @@ class _Search:
 
     def _paths(self, graph: nx.DiGraph[str], source: str, admins: set[str]) -> tuple[EscalationPath, ...]:
         paths: list[EscalationPath] = []
+        without_source = nx.restricted_view(graph, [source], [])
         for target in graph.successors(source):
             try:
-                onward = nx.shortest_path(graph, target, ADMIN) if target != ADMIN else [ADMIN]
-            except nx.NetworkXNoPath:
+                onward = nx.shortest_path(without_source, target, ADMIN) if target != ADMIN else [ADMIN]
+            except (nx.NetworkXNoPath, nx.NodeNotFound):
                 continue
             rest = [_best(graph.edges[a, b]["hops"]) for a, b in itertools.pairwise(onward)]
             end = ADMIN if target == ADMIN else next((n for n in onward if n in admins), ADMIN)
@@ -523,6 +604,14 @@ class _Search:
                 paths.append(EscalationPath((first, *[hop for hop in rest if hop is not None]), end))
         paths.sort(key=lambda path: (path.conditional, path.assumed, len(path.hops), path.methods))
         return tuple(paths[:MAX_PATHS])
+
+
+def _maybe_full(policy: Policy) -> bool:
+    """Cheap pre-filter: an Allow of every action (``*`` or a NotAction) on ``*``."""
+    return any(
+        statement.allow and (statement.not_action or "*" in statement.actions) and statement.resources == ("*",)
+        for statement in policy.statements
+    )
 
 
 def _best(hops: Sequence[Hop]) -> Hop | None:

@@ -249,11 +249,16 @@ METHODS: tuple[Method, ...] = (
         "bedrock-agentcore:StartCodeInterpreterSession",
         "bedrock-agentcore:InvokeCodeInterpreter",
         services=AGENTCORE,
-        resource_type="AWS::BedrockAgentCore::CodeInterpreter",
+        resource_type="AWS::BedrockAgentCore::CodeInterpreterCustom",
     ),
 )
 
-BY_ID = {method.id: method for method in METHODS}
+SET_DEFAULT_VERSION = "cloudward-iam-001"
+"""``iam:SetDefaultPolicyVersion`` back to an older version that grants more: a method Rhino Security Labs
+documented that the pathfinding.cloud catalogue does not list, so cloudward gives it an id of its own."""
+EXTRA_METHODS: tuple[Method, ...] = (_m(SET_DEFAULT_VERSION, S, "iam:SetDefaultPolicyVersion"),)
+
+BY_ID = {method.id: method for method in (*METHODS, *EXTRA_METHODS)}
 
 NOT_ON_RESOURCE = ("describe", "list", "get")
 """Actions whose name starts with these are read-only lookups evaluated on ``*``."""
