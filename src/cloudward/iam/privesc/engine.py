@@ -154,6 +154,8 @@ class _Search:
         self.users = [p for p in self.principals if p.kind == "user"]
         self.roles = [p for p in self.principals if p.kind == "role"]
         self.hops: dict[str, dict[str, list[Hop]]] = {}
+        self.what_if = Evaluator(model)
+        """Judges made-up principals (a copy holding one more policy); their ARNs are unique, so caches hold."""
         self._admin_policies: list[str] | None = None
         self._running_by_type: dict[str, list[RunsAs]] = {}
         for item in model.runs_as:
@@ -226,8 +228,7 @@ class _Search:
                 arn=target.arn + "#granted",
                 unreadable=[],
             )
-            probe = Evaluator(self.model)
-            found = self._admin_if[key] = probe.is_admin(copy)
+            found = self._admin_if[key] = self.what_if.is_admin(copy)
         return found
 
     def trusts(self, role: Principal, service: str) -> Tri:
@@ -306,7 +307,7 @@ class _Search:
                     continue
                 holder = Principal(arn=f"{arn}#holder", kind="role", name="holder", account_id=self.model.account_id)
                 holder.inline = [managed.policy]
-                if Evaluator(self.model).is_admin(holder):
+                if self.what_if.is_admin(holder):
                     found.append(arn)
             self._admin_policies = found
         return self._admin_policies
@@ -359,7 +360,7 @@ class _Search:
                 if outcome is Tri.FALSE:
                     continue
                 member = replace(caller, groups=[*caller.groups, group.arn], arn=caller.arn + "#" + group.arn)
-                if Evaluator(self.model).is_admin(member):
+                if self.what_if.is_admin(member):
                     step = f"iam:AddUserToGroup on group/{group.name}"
                     self.add(self._hop(caller, ADMIN, ("iam-013",), step, outcome))
 
@@ -376,7 +377,7 @@ class _Search:
                 continue
             for version_id, version in managed.other_versions:
                 restored = replace(caller, inline=[*caller.inline, version], arn=f"{caller.arn}#{arn}:{version_id}")
-                if Evaluator(self.model).is_admin(restored):
+                if self.what_if.is_admin(restored):
                     step = f"iam:SetDefaultPolicyVersion {version_id} on {short_name(arn)}"
                     self.add(self._hop(caller, ADMIN, (SET_DEFAULT_VERSION,), step, outcome))
                     break
