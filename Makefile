@@ -28,8 +28,11 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/scan_lab.py
 	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/iam.py
+	$(BIN)/python bench/iam_quality.py
 
 clean:
 	rm -rf $(VENV) cloudward-report .pytest_cache .mypy_cache .ruff_cache
