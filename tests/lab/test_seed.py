@@ -24,9 +24,9 @@ BASE_COUNTS = {
     "AWS::EC2::VPC": 1,
     "AWS::EC2::Volume": 2,
     "AWS::IAM::Group": 1,
-    "AWS::IAM::Policy": 2,
-    "AWS::IAM::Role": 8,  # + acme-support (identity), acme-cloudtrail-logs (monitoring)
-    "AWS::IAM::User": 6,  # + erin, frank (identity)
+    "AWS::IAM::Policy": 3,  # + acme-build-policy (privesc)
+    "AWS::IAM::Role": 10,  # + acme-support (identity), acme-cloudtrail-logs (monitoring), acme-ops, acme-build (privesc)
+    "AWS::IAM::User": 9,  # + erin, frank (identity), dave, grace, heidi (privesc)
     "AWS::KMS::Key": 3,
     "AWS::Lambda::Function": 6,  # + acme-legacy-etl, acme-partner-sync (identity)
     "AWS::RDS::DBInstance": 2,
@@ -64,7 +64,7 @@ BASE_BUCKETS = {
     "acme-legacy-trail-logs",
     "acme-audit-archive",
 }
-BASE_USERS = {"alice", "bob", "ci-deploy", "carol", "erin", "frank"}
+BASE_USERS = {"alice", "bob", "ci-deploy", "carol", "erin", "frank", "dave", "grace", "heidi"}
 BASE_FUNCTIONS = {
     "acme-public-webhook",
     "acme-internal-api",

@@ -263,7 +263,7 @@ def test_vpcs_and_flow_logs(inventory: Inventory) -> None:
 
 def test_iam_users(inventory: Inventory) -> None:
     users = by_name(inventory, "AWS::IAM::User")
-    assert set(users) == {"alice", "bob", "ci-deploy", "carol", "erin", "frank"}
+    assert set(users) == {"alice", "bob", "ci-deploy", "carol", "erin", "frank", "dave", "grace", "heidi"}
     assert [d["UserName"] for d in users["alice"].supplement("MFADevices")] == ["alice"]
     assert users["bob"].supplement("MFADevices") == []
     assert users["bob"].supplement("LoginProfile")["UserName"] == "bob"
@@ -277,6 +277,7 @@ def test_iam_users(inventory: Inventory) -> None:
         "carol": [],
         "erin": ["developers"],
         "frank": [],
+        **dict.fromkeys(("dave", "grace", "heidi"), []),
     }
     assert {name: sorted(k["Status"] for k in u.supplement("AccessKeys")) for name, u in users.items()} == {
         "alice": [],
@@ -285,6 +286,7 @@ def test_iam_users(inventory: Inventory) -> None:
         "carol": [],
         "erin": ["Active", "Active"],
         "frank": ["Active", "Inactive"],
+        **dict.fromkeys(("dave", "grace", "heidi"), []),
     }
     report = {name: u.supplement("CredentialReport") for name, u in users.items()}
     assert {name: row["mfa_active"] for name, row in report.items()} == {
@@ -294,6 +296,7 @@ def test_iam_users(inventory: Inventory) -> None:
         "carol": "true",
         "erin": "false",
         "frank": "false",
+        **dict.fromkeys(("dave", "grace", "heidi"), "false"),
     }
     assert {name: row["password_enabled"] for name, row in report.items()} == {
         "alice": "true",
@@ -302,6 +305,7 @@ def test_iam_users(inventory: Inventory) -> None:
         "carol": "true",
         "erin": "false",
         "frank": "false",
+        **dict.fromkeys(("dave", "grace", "heidi"), "false"),
     }
 
 
@@ -334,6 +338,8 @@ def test_iam_roles_and_their_trust(inventory: Inventory) -> None:
         "acme-config-recorder",
         "acme-support",
         "acme-cloudtrail-logs",
+        "acme-ops",  # privesc seeder
+        "acme-build",
     }
 
     def trust(name: str) -> dict[str, Any]:
@@ -363,7 +369,7 @@ def test_iam_roles_and_their_trust(inventory: Inventory) -> None:
 
 def test_iam_policies_and_groups(inventory: Inventory) -> None:
     policies = by_name(inventory, "AWS::IAM::Policy")
-    assert set(policies) == {"acme-full-admin", "acme-read-reports"}
+    assert set(policies) == {"acme-full-admin", "acme-read-reports", "acme-build-policy"}
 
     def default_document(name: str) -> dict[str, Any]:
         versions = policies[name].configuration["PolicyVersionList"]

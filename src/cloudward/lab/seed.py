@@ -55,6 +55,8 @@ BACKUP_VENDOR_ACCOUNT = "444455556666"
 OFFICE_CIDR = "203.0.113.0/24"
 OLD_KEY_DAYS = {"bob": 400, "ci-deploy": 200}
 BOB_KEY_LAST_USED_DAYS_AGO = 2
+OLD_ROLES = {"acme-config-recorder": (300, None), "acme-ec2-app": (400, 1), "acme-vendor-backup": (200, 120)}
+"""Roles backdated at seeding (created days ago, last used days ago or never): unused-role checks see both outcomes."""
 
 _READ_REPORTS = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::acme-customer-data/reports/*"}
 _ALL_FOUR_BLOCKED = dict.fromkeys(
@@ -164,6 +166,26 @@ def age_access_key(
         )
     user.create_date = min(user.create_date, created)
     return {str(key.access_key_id): days for key in user.access_keys}
+
+
+def age_role(
+    role_name: str, days: int, *, last_used_days_ago: int | None = None, account_id: str = LAB_ACCOUNT_ID
+) -> None:
+    """Backdate a lab role: created ``days`` ago, last used ``last_used_days_ago`` (or never).
+
+    Like :func:`age_access_key`, this writes moto's in-process IAM backend (the role's ``create_date`` and
+    ``last_used``, which moto documents as public), because no API can age a role; in-process only.
+
+    Raises:
+        LookupError: the role does not exist in this process's emulator.
+    """
+    role = next((r for r in iam_backends[account_id]["aws"].roles.values() if r.name == role_name), None)
+    if role is None:
+        raise LookupError(f"IAM role {role_name!r} is not in this process's emulator (age_role needs LabServer)")
+    now = datetime.now(UTC).replace(tzinfo=None)  # moto keeps naive UTC datetimes
+    role.create_date = now - timedelta(days=days)
+    role.last_used = None if last_used_days_ago is None else now - timedelta(days=last_used_days_ago)
+    role.last_used_region = None if last_used_days_ago is None else HOME
 
 
 def _enable_aws_managed_policies() -> None:
@@ -619,7 +641,8 @@ def seed_lab(endpoint_url: str, scale: int = 0, *, age_keys: bool = True) -> See
         endpoint_url: the emulator (``LabServer().start()``).
         scale: this many more buckets, security groups, users and Lambda functions each (for benchmarks),
             half weak and half well configured, spread over both regions.
-        age_keys: backdate bob's and ci-deploy's access keys (:func:`age_access_key`); this and carol's
+        age_keys: backdate bob's and ci-deploy's access keys and the OLD_ROLES (:func:`age_access_key`,
+            :func:`age_role`); this and carol's
             AdministratorAccess need the emulator in this process. Pass False for a server elsewhere
             (its keys then look new, and moto must be started with MOTO_IAM_LOAD_MANAGED_POLICIES=true).
 
@@ -651,6 +674,8 @@ def seed_lab(endpoint_url: str, scale: int = 0, *, age_keys: bool = True) -> See
     if age_keys:
         aged.update(age_access_key("bob", OLD_KEY_DAYS["bob"], last_used_days_ago=BOB_KEY_LAST_USED_DAYS_AGO))
         aged.update(age_access_key("ci-deploy", OLD_KEY_DAYS["ci-deploy"]))
+        for role, (days, last_used) in OLD_ROLES.items():
+            age_role(role, days, last_used_days_ago=last_used)
     return SeedSummary(
         endpoint_url=endpoint_url,
         regions=LAB_REGIONS,
