@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cloudward.checks.model import Check, Layer, Severity
 from cloudward.checks.registry import Registry, default_registry
 from cloudward.checks.runner import evaluate
 from cloudward.findings.model import Finding
 from cloudward.findings.mutelist import Mutelist, MuteReport
-from cloudward.inventory import Inventory
+from cloudward.inventory import Inventory, UnknownAttributeError
 from cloudward.providers.aws.clients import ClientFactory
 from cloudward.providers.aws.collector import AwsCollector, Progress
 from cloudward.providers.aws.specs import ALL_SPECS
@@ -23,6 +24,9 @@ from cloudward.report.context import ScanContext
 from cloudward.report.csv_writer import write_csv
 from cloudward.report.html import write_html
 from cloudward.report.ocsf_json import write_ocsf_json
+
+if TYPE_CHECKING:  # networkx loads only when a report draws the graph
+    from cloudward.report.attack_graph import AttackGraph
 
 BOOTSTRAP_PERMISSIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 
@@ -110,10 +114,12 @@ def write_reports(
     output_dir: Path,
     formats: Iterable[ReportFormat] = tuple(ReportFormat),
     mutes: MuteReport | None = None,
+    attack_paths: AttackGraph | None = None,
 ) -> dict[ReportFormat, Path]:
     """Write the chosen report files into ``output_dir``; returns their paths.
 
-    ``mutes`` (from :func:`mute_findings`) adds the mutelist's entries to the HTML report.
+    ``mutes`` (from :func:`mute_findings`) adds the mutelist's entries to the HTML report, and
+    ``attack_paths`` (from :func:`attack_paths_of`) its interactive attack-path graph.
     """
     output_dir.mkdir(parents=True, exist_ok=True)
     written: dict[ReportFormat, Path] = {}
@@ -127,9 +133,22 @@ def write_reports(
                 write_csv(findings, text)
         else:
             with path.open("w", encoding="utf-8") as text:
-                write_html(findings, text, context, mutes)
+                write_html(findings, text, context, mutes, attack_paths=attack_paths)
         written[report_format] = path
     return written
+
+
+def attack_paths_of(inventory: Inventory) -> AttackGraph | None:
+    """The attack paths of a scanned inventory (reusing the identity checks' analysis), or None when the
+    scan did not collect IAM (the paths would be incomplete)."""
+    from cloudward.checks.aws.iam._identity import identity
+    from cloudward.iam.paths import attack_paths
+
+    try:
+        found = identity(inventory)
+    except UnknownAttributeError:
+        return None
+    return attack_paths(found.model, found.privesc, inventory=inventory, evaluator=found.evaluator)
 
 
 def required_policy(checks: Iterable[Check]) -> dict[str, object]:

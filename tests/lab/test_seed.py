@@ -25,7 +25,8 @@ BASE_COUNTS = {
     "AWS::EC2::Volume": 2,
     "AWS::IAM::Group": 1,
     "AWS::IAM::Policy": 3,  # + acme-build-policy (privesc)
-    "AWS::IAM::Role": 10,  # + acme-support (identity), acme-cloudtrail-logs (monitoring), acme-ops, acme-build (privesc)
+    # + acme-support (identity), acme-cloudtrail-logs (monitoring), acme-ops, acme-build (privesc)
+    "AWS::IAM::Role": 10,
     "AWS::IAM::User": 9,  # + erin, frank (identity), dave, grace, heidi (privesc)
     "AWS::KMS::Key": 3,
     "AWS::Lambda::Function": 6,  # + acme-legacy-etl, acme-partner-sync (identity)

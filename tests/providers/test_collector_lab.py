@@ -277,7 +277,7 @@ def test_iam_users(inventory: Inventory) -> None:
         "carol": [],
         "erin": ["developers"],
         "frank": [],
-        **dict.fromkeys(("dave", "grace", "heidi"), []),
+        **{name: [] for name in ("dave", "grace", "heidi")},
     }
     assert {name: sorted(k["Status"] for k in u.supplement("AccessKeys")) for name, u in users.items()} == {
         "alice": [],
@@ -286,7 +286,7 @@ def test_iam_users(inventory: Inventory) -> None:
         "carol": [],
         "erin": ["Active", "Active"],
         "frank": ["Active", "Inactive"],
-        **dict.fromkeys(("dave", "grace", "heidi"), []),
+        **{name: [] for name in ("dave", "grace", "heidi")},
     }
     report = {name: u.supplement("CredentialReport") for name, u in users.items()}
     assert {name: row["mfa_active"] for name, row in report.items()} == {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,15 @@ import orjson
 import typer
 from rich.console import Console
 
-from cloudward.api import check_inventory, collect_inventory, mute_findings, scan_context, write_reports
+from cloudward.api import (
+    ReportFormat,
+    attack_paths_of,
+    check_inventory,
+    collect_inventory,
+    mute_findings,
+    scan_context,
+    write_reports,
+)
 from cloudward.checks.model import Check, Severity, Status
 from cloudward.checks.registry import Registry, default_registry
 from cloudward.cli.options import (
@@ -118,7 +127,14 @@ def _report(
     if mutelist is not None:
         findings, mutes = mute_findings(findings, mutelist, inventory)
     print_summary(console, findings, context, mutes=mutes)
-    written = write_reports(findings, context, output_dir, parse_formats(formats), mutes)
+    chosen = parse_formats(formats)
+    attack = attack_paths_of(inventory) if ReportFormat.HTML in chosen else None
+    if attack is not None and attack.paths:
+        worst = ", ".join(f"{n} {s}" for s, n in Counter(p.severity for p in attack.paths).most_common())
+        console.print(
+            f"{len(attack.paths)} attack path(s) from the internet or other accounts ({worst}): see report.html"
+        )
+    written = write_reports(findings, context, output_dir, chosen, mutes, attack)
     if framework is not None:
         assessment = assess(framework, findings)
         print_assessment(console, assessment)

@@ -185,7 +185,6 @@ def age_role(
     now = datetime.now(UTC).replace(tzinfo=None)  # moto keeps naive UTC datetimes
     role.create_date = now - timedelta(days=days)
     role.last_used = None if last_used_days_ago is None else now - timedelta(days=last_used_days_ago)
-    role.last_used_region = None if last_used_days_ago is None else HOME
 
 
 def _enable_aws_managed_policies() -> None:

@@ -52,6 +52,7 @@ class Identity:
     evaluator: Evaluator
     _privesc: PrivescResult | None = field(default=None, init=False, repr=False)
     _by_principal: dict[str, Escalation] = field(default_factory=dict, init=False, repr=False)
+    _unreadable: list[Principal] | None = field(default=None, init=False, repr=False)
 
     @property
     def privesc(self) -> PrivescResult:
@@ -106,9 +107,11 @@ class Identity:
         The escalation search cannot tell whether those principals are administrators, so "cannot escalate"
         is not a safe answer for a principal that reaches one.
         """
+        if self._unreadable is None:
+            self._unreadable = sorted((p for p in self.model.principals.values() if p.unreadable), key=lambda p: p.arn)
         found: list[str] = []
-        for other in sorted(self.model.principals.values(), key=lambda p: p.arn):
-            if other.arn == principal.arn or not other.unreadable:
+        for other in self._unreadable:
+            if other.arn == principal.arn:
                 continue
             actions = [
                 action
