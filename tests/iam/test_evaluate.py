@@ -558,3 +558,15 @@ def test_rcp_deny_decides() -> None:
 
     assert rcp_with({"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}}) is Decision.ALLOWED
     assert rcp_with({"StringNotEquals": {"aws:PrincipalAccount": "999988887777"}}) is Decision.DENIED
+
+
+def test_aws_managed_policy_left_out_of_the_gaad_file_comes_from_the_maintained_copy() -> None:
+    """An export filtered to LocalManagedPolicy references AdministratorAccess without its document."""
+    model = build(users=[user("admin", managed=[ADMIN_ARN]), user("ghost", managed=[ADMIN_ARN + "-NoSuchPolicy"])])
+    ev = Evaluator(model)
+    admin = model.principal("admin")
+    assert not admin.unreadable
+    assert ev.is_admin(admin)
+    assert "document from moto's copy" in ev.can("admin", "s3:GetObject", "arn:aws:s3:::b/k").reason
+    ghost = model.principal("ghost")
+    assert ghost.unreadable and ev.can("ghost", "s3:GetObject").decision is Decision.UNKNOWN

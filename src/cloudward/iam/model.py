@@ -234,10 +234,39 @@ class AccountModel:
         from cloudward.iam.gaad import read_gaad
 
         model = read_gaad(gaad, now=now)
+        _add_missing_aws_managed(model)
         if resources is not None:
             model.runs_as.extend(runs_as_from_json(resources, model.errors))
             model.known_types = None
         return model.finish()
+
+
+def _referenced(model: AccountModel) -> set[str]:
+    arns = {arn for principal in model.principals.values() for arn in principal.managed}
+    arns.update(arn for group in model.groups.values() for arn in group.managed)
+    arns.update(principal.boundary for principal in model.principals.values() if principal.boundary)
+    return arns
+
+
+def _add_missing_aws_managed(model: AccountModel) -> None:
+    """AWS managed policies a GAAD file references but leaves out (``--filter`` without AWSManagedPolicy):
+    their documents come from moto's copy of AWS's managed policies, and the label says so. Without them
+    every principal holding AdministratorAccess would be unreadable."""
+    missing = sorted(
+        arn for arn in _referenced(model) if arn.startswith(AWS_MANAGED_PREFIX) and arn not in model.policies
+    )
+    if not missing:
+        return
+    from cloudward.iam.aws_managed import aws_managed_document
+
+    for arn in missing:
+        document = aws_managed_document(arn)
+        if document is None:
+            continue  # unknown to the copy too: finish() marks its holders unreadable
+        name = arn.rsplit("/", 1)[-1]
+        label = f"AWS managed policy {name} (document from moto's copy, not in the input)"
+        policy, error = compile_or_error(document, label, arn)
+        model.policies[arn] = ManagedPolicy(arn, name, policy, error)
 
 
 def runs_as_from_json(resources: Sequence[Mapping[str, Any]] | Mapping[str, Any], errors: list[str]) -> list[RunsAs]:
