@@ -7,6 +7,7 @@ they add (and never call ``/moto-api/reset``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,9 @@ import pytest
 from cloudward.lab import LAB_CREDENTIALS, LabServer
 from cloudward.lab.seed import SeedSummary, seed_lab
 from cloudward.providers.aws.clients import Boto3Clients
+
+# Secret fingerprints are keyed; tests use a fixed key instead of creating ~/.config/cloudward/fingerprint.key.
+os.environ.setdefault("CLOUDWARD_SECRETS_KEY", "5e" * 32)
 
 
 @pytest.fixture(scope="session")

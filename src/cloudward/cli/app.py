@@ -15,6 +15,7 @@ from cloudward.cli.iam import paths
 from cloudward.cli.policy import policy
 from cloudward.cli.responsibility import responsibility
 from cloudward.cli.scan import check, collect, scan
+from cloudward.cli.secrets import secrets_command
 from cloudward.core.errors import CloudwardError
 from cloudward.core.memory import limit_malloc_arenas
 
@@ -31,6 +32,7 @@ app.command()(responsibility)
 app.command()(baseline)
 app.command("detect")(detect_command)
 app.command("paths")(paths)
+app.command("secrets")(secrets_command)
 app.add_typer(checks.app, name="checks")
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(events.app, name="events")
