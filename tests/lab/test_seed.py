@@ -53,7 +53,12 @@ BASE_COUNTS = {
     "AWS::Budgets::Budget": 2,
     "AWS::CloudWatch::Alarm": 9,  # eight on metric filters, one on estimated charges
     "AWS::GuardDuty::Detector": 1,
-    "AWS::Logs::LogGroup": 1,
+    "AWS::Logs::LogGroup": 3,  # + one per CloudFormation stack (secrets_config)
+    # seeders/secrets_config.py
+    "AWS::EC2::LaunchTemplate": 2,
+    "AWS::ECS::TaskDefinition": 2,
+    "AWS::SSM::Parameter": 3,
+    "AWS::CloudFormation::Stack": 2,
     "AWS::Logs::MetricFilter": 9,
     "AWS::SecurityHub::Hub": 1,
 }

@@ -101,6 +101,11 @@ def azure_sas_key() -> str:
     return base64.b64encode(_rng.randbytes(32)).decode()
 
 
+def basic_credentials() -> str:
+    """``user:password`` in base64, as an ``Authorization: Basic`` header carries it."""
+    return base64.b64encode(("svc-" + rand(4, string.ascii_lowercase) + ":" + rand(16)).encode()).decode()
+
+
 def password() -> str:
     """A human-looking but random password."""
     return rand(4, string.ascii_uppercase) + "-" + rand(6, string.ascii_lowercase) + "#" + rand(4, string.digits)
@@ -139,13 +144,32 @@ def ec_pem() -> str:
     ).decode()
 
 
-def openssh_key(passphrase: bytes | None = None) -> str:
-    """A fresh Ed25519 key in OpenSSH format, optionally encrypted."""
+def openssh_key() -> str:
+    """A fresh Ed25519 key in OpenSSH format."""
     key = ed25519.Ed25519PrivateKey.generate()
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    ).decode()
+
+
+def openssh_encrypted_key() -> str:
+    """An OpenSSH-format key encrypted with aes256-ctr/bcrypt (random ciphertext: no bcrypt module needed)."""
+
+    def string_field(data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + data
+
+    blob = (
+        b"openssh-key-v1\x00"
+        + string_field(b"aes256-ctr")
+        + string_field(b"bcrypt")
+        + string_field(string_field(_rng.randbytes(16)) + (16).to_bytes(4, "big"))
+        + (1).to_bytes(4, "big")
+        + string_field(string_field(b"ssh-ed25519") + string_field(_rng.randbytes(32)))
+        + string_field(_rng.randbytes(144))
     )
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption).decode()
+    text = base64.b64encode(blob).decode()
+    lines = [text[i : i + 70] for i in range(0, len(text), 70)]
+    return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----\n"
 
 
 def encrypted_pkcs8() -> str:

@@ -43,6 +43,7 @@ from typing import Any
 from moto.core.config import default_user_config
 from moto.iam.models import AccessKeyLastUsed, iam_backends
 
+from cloudward.lab.fakes import fake_password
 from cloudward.lab.seeders import all_seeders
 from cloudward.lab.server import LAB_ACCOUNT_ID, LAB_CREDENTIALS
 from cloudward.providers.aws.clients import Boto3Clients
@@ -574,7 +575,7 @@ class Lab:
         return awslambda
 
     def lambdas(self) -> None:
-        webhook = self.function(HOME, "acme-public-webhook", {"WEBHOOK_SECRET": "lab-not-a-secret-0001"}, "NONE")
+        webhook = self.function(HOME, "acme-public-webhook", {"WEBHOOK_SECRET": WEBHOOK_SECRET}, "NONE")
         webhook.add_permission(
             FunctionName="acme-public-webhook",
             StatementId="public-url",
@@ -583,7 +584,7 @@ class Lab:
             FunctionUrlAuthType="NONE",
         )
         self.function(HOME, "acme-internal-api", {"LOG_LEVEL": "info"}, "AWS_IAM")
-        report = self.function(HOME, "acme-nightly-report", {"DB_PASSWORD": "lab-not-a-secret-0002"})
+        report = self.function(HOME, "acme-nightly-report", {"DB_PASSWORD": REPORT_DB_PASSWORD})
         report.add_permission(
             FunctionName="acme-nightly-report",
             StatementId="nightly-schedule",
@@ -614,10 +615,16 @@ class Lab:
         if weak:
             iam.create_access_key(UserName=f"bench-user-{index:04d}")
         self.count("AWS::IAM::User")
-        self.function(region, f"{name}-fn", {"TOKEN": "lab-not-a-secret"} if weak else None, "NONE" if weak else None)
+        self.function(
+            region, f"{name}-fn", {"TOKEN": fake_password(f"{name}-token")} if weak else None, "NONE" if weak else None
+        )
 
 
 LAB_RANDOM_SEED = 20261129
+WEBHOOK_SECRET = fake_password("webhook-secret", 24)
+"""acme-public-webhook's plaintext WEBHOOK_SECRET (fake, made at import from a hash; never shown by a scan)."""
+REPORT_DB_PASSWORD = fake_password("nightly-report-db-password", 21)
+"""acme-nightly-report's plaintext DB_PASSWORD (fake, likewise)."""
 
 
 def _make_ids_reproducible(endpoint_url: str) -> None:

@@ -45,6 +45,8 @@ class Trigger:
 
     Attributes:
         pattern: A regular expression (bytes) in the subset of syntax shared by hyperscan and ``re``.
+        keywords: Lower-case literals of which every match of ``pattern`` contains one (ignoring case): what
+            the pure-``re`` fallback looks for before it tries ``pattern``.
         caseless: Match ignoring ASCII case.
         before: Bytes before the hit's end offset to include in the window.
         after: Bytes after the hit's end offset to include in the window.
@@ -53,6 +55,7 @@ class Trigger:
     """
 
     pattern: bytes
+    keywords: tuple[bytes, ...]
     caseless: bool = False
     before: int = 256
     after: int = 1024
@@ -199,7 +202,7 @@ _PLACEHOLDER_PARTS = re.compile(
     rb"example|sample|placeholder|dummy|change[_-]?(?:me|it)\b|replace[_-]?(?:me|this|with)|\byour[_-]|"
     rb"your(?:password|passwd|pass|secret|token|key|api)|xxxx|\*\*\*|\.\.\.|\btodo\b|fixme|redacted|"
     rb"insert[_-]|enter[_-]|not[_-]?(?:a[_-]?)?real|fake|lorem|foobar|<[^>]*>|\[[A-Za-z _-]+\]|passw(?:or)?d|secret"
-    rb"|&(?:lt|gt|quot|amp|#x?[0-9a-f]+);|\*$|" + "…".encode(),
+    rb"|&(?:lt|gt|quot|amp|#x?[0-9a-f]+);|" + "…".encode(),
     re.IGNORECASE,
 )
 _LEET = bytes.maketrans(b"@4310$57!|", b"aaeiosstil")
@@ -254,7 +257,7 @@ _PATHISH = re.compile(
 )
 _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _HEX = re.compile(rb"^[0-9a-fA-F]+$")
-_WORDISH = re.compile(rb"^[A-Za-z]+(?:[_.\-: |/][A-Za-z]+)*$")
+_WORDISH = re.compile(rb"^[A-Za-z]+\d*(?:[_.\-: |/][A-Za-z]+\d*)*$")
 _VOWELS = frozenset(b"aeiouyAEIOUY")
 
 
@@ -270,7 +273,9 @@ def _is_identifier_like(value: bytes) -> bool:
     """
     if not _WORDISH.match(value):
         return False
-    words = [w for w in _WORD_SPLIT.split(value) if w]
+    words = [w.rstrip(b"0123456789") for w in _WORD_SPLIT.split(value) if w]
+    if len(words) < 2 and any(48 <= b <= 57 for b in value):
+        return False  # Summer2024 is a password, types-auth0-python is a name
     if not all(_NATURAL_WORD.match(w) for w in words) or sum(map(len, words)) < 2.5 * len(words):
         return False
     voiced = [any(b in _VOWELS for b in w) for w in words]
@@ -281,6 +286,12 @@ def _is_identifier_like(value: bytes) -> bool:
     return vowels / len(letters) >= 0.2
 
 
+_STRUCTURED_SHAPE = re.compile(
+    rb"^(?:gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|oas|soat|ffct|imt|agent|wt)-|xox[a-z]-|xapp-|[srp]k_(?:live|test)_"
+    rb"|AIza|AKIA|ASIA|eyJ|-----BEGIN)|EXAMPLE"
+)
+"""Values a structured detector owns: when it rejected one (a documented example, a placeholder), the generic
+detectors must not report it either."""
 _FORMAT_FIELD = re.compile(rb"\{[A-Za-z_][\w.!:\[\]]*\}")
 
 
@@ -301,6 +312,7 @@ def rejects_value(value: bytes) -> bool:
     """
     return bool(
         _REFERENCE.search(value)
+        or _STRUCTURED_SHAPE.search(value)
         or _has_format_field(value)
         or _HASHED.search(value)
         or _REGEXISH.search(value)
@@ -780,14 +792,16 @@ def _google_keys(ctx: ScanContext, lo: int, hi: int) -> list[Candidate]:
 
 _PEM_BEGIN = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
 _PEM_HEADER_LINE = re.compile(rb"(?m)^[ \t\"']*(?:Proc-Type|DEK-Info|Version|Comment|Hash):[^\n]*$")
-_PEM_NOISE = re.compile(rb"[\s\"'+,\\]+")
+_PEM_CONCAT = re.compile(rb"[\"'`][ \t]*\+?[ \t]*(?:\r?\n[ \t]*)?\+?[ \t]*[\"'`]")
+_PEM_NOISE = re.compile(rb"[\s\"'`,\\]+")
 _BASE64_BODY = re.compile(rb"^[A-Za-z0-9+/=]+$")
 _PEM_MAX = 16384
 
 
 def _pem_body(raw: bytes, minimum: int = 64) -> bytes | None:
     """The base64 body of a PEM block (headers, escaped and real line breaks, quotes removed), or None."""
-    body = _PEM_NOISE.sub(b"", _PEM_HEADER_LINE.sub(b"", raw.replace(b"\\n", b"\n").replace(b"\\r", b"")))
+    text = _PEM_CONCAT.sub(b"", raw.replace(b"\\n", b"\n").replace(b"\\r", b""))
+    body = _PEM_NOISE.sub(b"", _PEM_HEADER_LINE.sub(b"", text))
     if len(body) < minimum or not _BASE64_BODY.match(body) or shannon_entropy(body) < 4.2:
         return None
     return body
@@ -941,6 +955,9 @@ _CONN_CONTEXT = re.compile(
 )
 
 
+_SAS_SIGNATURE = re.compile(rb"sig=[A-Za-z0-9%+/=]{20,}")
+
+
 def _connection_strings(ctx: ScanContext, lo: int, hi: int) -> list[Candidate]:
     data = ctx.data
     out: list[Candidate] = []
@@ -955,8 +972,7 @@ def _connection_strings(ctx: ScanContext, lo: int, hi: int) -> list[Candidate]:
         if value[:1] in b"{\"'":
             value, start = value[1:-1], start + 1
         if kind == b"sharedaccesssignature":
-            sig = re.search(rb"sig=([A-Za-z0-9%+/=]{20,})", value)
-            if sig is None:
+            if _SAS_SIGNATURE.search(value) is None:
                 continue
             confidence: Confidence | None = Confidence.HIGH
         elif kind == b"sharedaccesskey":
@@ -1023,7 +1039,8 @@ _URL_CREDS = re.compile(
     rb"([^\s/'\"<>`:?#@]+)"
 )
 _EXAMPLE_HOSTS = re.compile(
-    rb"^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|domain\.com|test|invalid)$|^(?:host|hostname|server|your[\w-]*"
+    rb"^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|domain\.com|test|invalid)$|^(?!localhost$)[\w-]*host(?:name)?$"
+    rb"|^(?:server|your[\w-]*"
     rb"|\{[^}]*\}|\$[\w{}]+|<[^>]*>|x+)$",
     re.IGNORECASE,
 )
@@ -1033,7 +1050,13 @@ def _url_passwords(ctx: ScanContext, lo: int, hi: int) -> list[Candidate]:
     out: list[Candidate] = []
     for m in _URL_CREDS.finditer(ctx.data, lo, hi):
         scheme, user, password, host = m.group(1), m.group(2), m.group(3), m.group(4)
-        if len(password) < 4 or _REFERENCE.search(password) or is_placeholder(password) or _NUMBER.match(password):
+        if (
+            len(password) < 4
+            or b":" in password
+            or _REFERENCE.search(password)
+            or is_placeholder(password)
+            or _NUMBER.match(password)
+        ):
             continue
         if password.startswith((b"%", b"$", b"{", b"[")):
             continue
@@ -1127,7 +1150,7 @@ _QUOTED_OR_BARE = (
 )
 _AFTER_NAME = re.compile(
     rb"""(?P<close>\\?["'`]\]?|\])?
-    (?P<annotation>[ \t]*:[ \t]*[A-Za-z_][\w.\[\]|<>, ]{0,40}?(?=[ \t]*=[^=>]))?
+    (?P<annotation>[ \t]*:[ \t]*[&A-Za-z_][\w.\[\]|<>,&' ]{0,40}?(?=[ \t]*=[^=>]))?
     (?P<gotype>[ \t]+[A-Za-z_*\[\]][\w.\[\]*]{0,30}(?=[ \t]*=[^=>]))?
     [ \t]*(?P<op>:=|=>|===?|[?+]?=|:|\(|>|,|[ \t](?=[ \t]*[rRbBuUfF]{0,2}\\?["'`])|[ \t]+value[ \t]*=)[ \t]*
     (?:[rRbBuUfF]{1,2}(?=\\?["'`]))?"""
@@ -1180,17 +1203,23 @@ def _setter_name(name: str) -> bool:
 _KEY_VALUE_CALL = re.compile(rb"\b(?:define|setenv|setdefault|putenv|set|put|Setenv)[ \t]*\([ \t]*\\?[\"']$")
 
 
-def _assigned_value(ctx: ScanContext, m: re.Match[bytes], name: str, lo: int, hi: int) -> re.Match[bytes] | None:
-    """The value assigned to the name matched by ``m`` (groups ``qv`` quoted or ``uv`` unquoted), or None."""
+def _assigned_value(
+    ctx: ScanContext, m: re.Match[bytes], name: str, lo: int, hi: int
+) -> tuple[re.Match[bytes] | None, bool]:
+    """The value assigned to the name matched by ``m`` (groups ``qv`` quoted or ``uv`` unquoted), or None;
+    and whether the name is compared with the value rather than assigned it (``==``)."""
     data = ctx.data
     line_end = data.find(b"\n", m.end(), hi)
     line_end = hi if line_end < 0 else line_end
     value_match = _AFTER_NAME.match(data, m.end(), line_end)
+    comparison = False
     if value_match is not None:
         op = value_match.group("op").strip().lower()
         quoted_name = value_match.group("close") is not None
+        comparison = op in (b"==", b"===")
         if (
-            (op == b">" and data[m.start() - 1 : m.start()] != b"<")
+            op == b"+="
+            or (op == b">" and (data[m.start() - 1 : m.start()] != b"<" or not _closes_element(data, value_match)))
             or (op == b"(" and (value_match.group("q") is None or not _setter_name(name)))
             or (op.startswith(b"value") and not quoted_name)
             or (op == b"," and (value_match.group("q") is None or not _key_value_call(data, m.start(), lo)))
@@ -1202,7 +1231,14 @@ def _assigned_value(ctx: ScanContext, m: re.Match[bytes], name: str, lo: int, hi
         value_match = _PAIR_VALUE.match(data, m.end(), hi)
     if value_match is None and _CLI_OR_ENV.search(data, max(lo, m.start() - 8), m.start()):
         value_match = _CLI_VALUE.match(data, m.end(), line_end)
-    return value_match
+    return value_match, comparison
+
+
+def _closes_element(data: bytes, value_match: re.Match[bytes]) -> bool:
+    """``<password>value</password>``: the value is followed by a closing tag."""
+    group = "qv" if value_match.group("qv") is not None else "uv"
+    end = value_match.end(group) + (1 if group == "qv" else 0)
+    return data[end : end + 2] == b"</"
 
 
 def _key_value_call(data: bytes, name_start: int, lo: int) -> bool:
@@ -1229,23 +1265,44 @@ def _encrypted_block(data: bytes, pos: int) -> bool:
     return bool(_ENCRYPTED_BLOCK.search(data, max(0, pos - 4096), pos))
 
 
+_CODE_EXPRESSION = re.compile(
+    rb"[()]|^(?:self|this|cls|ctx|config|settings|params|args|opts|options)\.|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$"
+)
+_MINIFIED_LINE = 1000
+
+
 def _generic_candidate(
-    ctx: ScanContext, value_match: re.Match[bytes], name: str, kind: NameKind, name_start: int
+    ctx: ScanContext,
+    value_match: re.Match[bytes],
+    name: str,
+    kind: NameKind,
+    name_start: int,
+    *,
+    weak: bool = False,
 ) -> Candidate | None:
+    """Judge the value of a secret-named assignment; LOW for test fixtures, comparisons and minified lines."""
+    data = ctx.data
     quoted = value_match.groupdict().get("qv") is not None
     group = "qv" if quoted else "uv"
     value = value_match.group(group)
     start = value_match.start(group)
     if not quoted:
-        if ctx.code_file and not ctx.config_value and not _inside_string(ctx.data, start):
+        if ctx.code_file and not ctx.config_value and not _inside_string(data, start):
             return None
-        value = value.rstrip(b",;")
+        value = value.rstrip(b",;:.)}]")
+        if _CODE_EXPRESSION.search(value):
+            return None
     if _HEX.match(value) and len(value) in _DIGEST_LENGTHS and _HASH_NAME_PARTS.intersection(name_parts(name)):
         return None
     confidence = score_generic(value, kind)
     if confidence is None or _encrypted_block(ctx.data, start):
         return None
-    if ctx.test_path or is_testish_name(name):
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", start)
+    minified = (len(data) if line_end < 0 else line_end) - line_start > _MINIFIED_LINE and not (
+        quoted and data[name_start - 1 : name_start] in (b'"', b"'")
+    )
+    if ctx.test_path or weak or minified or is_testish_name(name):
         confidence = Confidence.LOW
     return Candidate(start, start + len(value), value, confidence, context=name[:80])
 
@@ -1297,9 +1354,9 @@ def _generic(ctx: ScanContext, lo: int, hi: int, want: NameKind) -> list[Candida
         name = m.group(1).decode("ascii", "replace")
         if classify_name(name) != want:
             continue
-        value_match = _assigned_value(ctx, m, name, lo, hi)
+        value_match, comparison = _assigned_value(ctx, m, name, lo, hi)
         if value_match is not None:
-            candidate = _generic_candidate(ctx, value_match, name, want, m.start())
+            candidate = _generic_candidate(ctx, value_match, name, want, m.start(), weak=comparison)
             if candidate is not None:
                 out.append(candidate)
     out.extend(_special_forms(ctx, lo, hi, want))
@@ -1321,37 +1378,50 @@ _GAP = rb"[ \t]{0,32}"
 _ASSIGN_TAIL = rb"\\?[\"']?\]?" + _GAP + rb"(?:[?+]?[:=>]|\(\s{0,2}\\?[\"']|,\s{0,3}\\?[\"'])"
 
 
-def _generic_triggers(kw: bytes) -> tuple[Trigger, ...]:
+_PASSWORD_WORDS = (b"pass", b"pwd")
+_SECRET_WORDS = (b"secret", b"token", b"credential", b"auth", b"key")
+
+
+def _generic_triggers(kw: bytes, words: tuple[bytes, ...]) -> tuple[Trigger, ...]:
     return (
         # name = value, name: value, "name": "value", name => value, name("value"), <name>value, 'NAME', 'value'
-        Trigger(kw + _SUFFIX + _ASSIGN_TAIL, caseless=True),
-        # var name type = value (Go), name: type = value is covered above
-        Trigger(kw + _SUFFIX + rb"\s{1,3}[A-Za-z_*\[\]][\w.\[\]*]{0,30}" + _GAP + rb"=", caseless=True),
+        Trigger(kw + _SUFFIX + _ASSIGN_TAIL, words, caseless=True),
+        # var name type = value (Go); name: type = value is covered above
+        Trigger(kw + _SUFFIX + rb"\s{1,3}[A-Za-z_*\[\]][\w.\[\]*]{0,30}" + _GAP + rb"=", words, caseless=True),
         # <add key="name" value="..."/>
-        Trigger(kw + _SUFFIX + rb"\\?[\"']\s{1,4}value\s{0,2}=", caseless=True),
-        # PASSWORD 'value' (SQL), --password value, ENV NAME value, .netrc password value
-        Trigger(kw + rb"[ \t]{1,3}[\"']", caseless=True),
-        Trigger(rb"(?:--|\b(?:ENV|ARG)\s{1,4})[\w.-]{0,40}" + kw + rb"\s{1,3}[^\s=-]", caseless=True),
-        Trigger(rb"(?:\blogin\s{1,4}\S{1,128}\s{1,4}|\n[ \t]{0,16})password[ \t]{1,4}\S", caseless=True),
+        Trigger(kw + _SUFFIX + rb"\\?[\"']\s{1,4}value\s{0,2}=", words, caseless=True),
+        # PASSWORD 'value' (SQL), --password value, ENV NAME value
+        Trigger(kw + rb"[ \t]{1,3}[\"']", words, caseless=True),
+        Trigger(rb"(?:--|\b(?:ENV|ARG)\s{1,4})[\w.-]{0,40}" + kw + rb"\s{1,3}[^\s=-]", words, caseless=True),
         # name/value pairs: {"name": "DB_PASSWORD", "value": "..."} and "- name: X\n  value: ..."
         Trigger(
             kw + _SUFFIX + rb"\\?[\"']?[ \t]{0,2},?[ \t]{0,4}\r?\n[ \t-]{0,40}\\?[\"']?(?:parameter)?value\\?[\"']?"
             rb"[ \t]{0,2}[:=]",
+            words,
             caseless=True,
             lines_before=1,
         ),
         Trigger(
             kw + _SUFFIX + rb"\\?[\"']?[ \t]{0,2},[ \t]{0,4}\\?[\"']?(?:parameter)?value\\?[\"']?[ \t]{0,2}[:=]",
+            words,
             caseless=True,
         ),
         # def get_api_key(): return "..."
         Trigger(
             kw + rb"\w{0,3}[ \t]{0,3}\([^)\r\n]{0,120}\)[^\r\n]{0,60}\r?\n?[ \t]{0,16}return[ \t]{1,4}[\"'`]",
+            words,
             caseless=True,
             lines_before=1,
         ),
         # CloudFormation parameter with NoEcho: true and a Default
-        Trigger(rb"NoEcho[\"']?\s{0,4}:\s{0,4}[\"']?true", caseless=True, before=700, after=700, multiline=True),
+        Trigger(
+            rb"NoEcho[\"']?\s{0,4}:\s{0,4}[\"']?true",
+            (b"noecho",),
+            caseless=True,
+            before=700,
+            after=700,
+            multiline=True,
+        ),
     )
 
 
@@ -1364,7 +1434,15 @@ DETECTORS: tuple[Detector, ...] = (
         "gcp-service-account",
         "Google Cloud service account key (JSON with a private key)",
         CRITICAL,
-        (Trigger(rb"[\"']private_key[\"']\s{0,4}:\s{0,4}[\"']-----BEGIN", before=64, after=12288, multiline=True),),
+        (
+            Trigger(
+                rb"[\"']private_key[\"']\s{0,4}:\s{0,4}[\"']-----BEGIN",
+                (b"private_key",),
+                before=64,
+                after=12288,
+                multiline=True,
+            ),
+        ),
         _gcp_service_accounts,
     ),
     Detector(
@@ -1372,8 +1450,10 @@ DETECTORS: tuple[Detector, ...] = (
         "Private key (PEM, OpenSSH or PuTTY)",
         HIGH,
         (
-            Trigger(rb"-----BEGIN[A-Z0-9 ]{0,30}PRIVATE KEY", before=64, after=_PEM_MAX, multiline=True),
-            Trigger(rb"PuTTY-User-Key-File-\d", before=64, after=_PEM_MAX, multiline=True),
+            Trigger(
+                rb"-----BEGIN[A-Z0-9 ]{0,30}PRIVATE KEY", (b"-----begin",), before=64, after=_PEM_MAX, multiline=True
+            ),
+            Trigger(rb"PuTTY-User-Key-File-\d", (b"putty-user-key-file-",), before=64, after=_PEM_MAX, multiline=True),
         ),
         _private_keys,
     ),
@@ -1381,7 +1461,7 @@ DETECTORS: tuple[Detector, ...] = (
         "aws-access-key",
         "AWS access key id",
         HIGH,
-        (Trigger(rb"(?:AKIA|ASIA)[A-Z2-7]{16}", before=64, after=64),),
+        (Trigger(rb"(?:AKIA|ASIA)[A-Z2-7]{16}", (b"akia", b"asia"), before=64, after=64),),
         _aws_key_ids,
         _pair_aws,
     ),
@@ -1390,8 +1470,13 @@ DETECTORS: tuple[Detector, ...] = (
         "AWS session token",
         HIGH,
         (
-            Trigger(rb"FwoGZXIvYXdz|FQoGZXIvYXdz|IQoJb3JpZ2lu|AgoJb3JpZ2lu|AQoDYXdz", before=128, after=4096),
-            Trigger(rb"(?:session|security)[_.-]?token", caseless=True, before=64, after=4096),
+            Trigger(
+                rb"FwoGZXIvYXdz|FQoGZXIvYXdz|IQoJb3JpZ2lu|AgoJb3JpZ2lu|AQoDYXdz",
+                (b"fwogzxivyxdz", b"fqogzxivyxdz", b"iqojb3jpz2lu", b"agojb3jpz2lu", b"aqodyxdz"),
+                before=128,
+                after=4096,
+            ),
+            Trigger(rb"(?:session|security)[_.-]?token", (b"token",), caseless=True, before=64, after=4096),
         ),
         _aws_session_tokens,
     ),
@@ -1399,7 +1484,11 @@ DETECTORS: tuple[Detector, ...] = (
         "aws-secret-key",
         "AWS secret access key",
         HIGH,
-        (Trigger(rb"aws[\w.-]{0,20}secret|secret[_.-]?access[_.-]?key", caseless=True, before=64, after=256),),
+        (
+            Trigger(
+                rb"aws[\w.-]{0,20}secret|secret[_.-]?access[_.-]?key", (b"secret",), caseless=True, before=64, after=256
+            ),
+        ),
         _aws_secret_keys,
     ),
     Detector(
@@ -1407,8 +1496,10 @@ DETECTORS: tuple[Detector, ...] = (
         "GitHub token",
         HIGH,
         (
-            Trigger(rb"gh[pousr]_[A-Za-z0-9]{36}", before=128, after=4096),
-            Trigger(rb"github_pat_[A-Za-z0-9]{22}_", before=128, after=4096),
+            Trigger(
+                rb"gh[pousr]_[A-Za-z0-9]{36}", (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_"), before=128, after=4096
+            ),
+            Trigger(rb"github_pat_[A-Za-z0-9]{22}_", (b"github_pat_",), before=128, after=4096),
         ),
         _github_tokens,
     ),
@@ -1419,10 +1510,16 @@ DETECTORS: tuple[Detector, ...] = (
         (
             Trigger(
                 rb"(?:glpat|gldt|glrt|glptt|glcbt|gloas|glsoat|glffct|glimt|glagent|glwt)-[A-Za-z0-9_-]{20}",
+                tuple(
+                    p + b"-" for p in (b"glpat", b"gldt", b"glrt", b"glptt", b"glcbt", b"gloas", b"glsoat", b"glffct")
+                ),
                 before=128,
                 after=4096,
             ),
-            Trigger(rb"GR1348941[A-Za-z0-9_-]{20}", before=128, after=4096),
+            Trigger(
+                rb"(?:glimt|glagent|glwt)-[A-Za-z0-9_-]{20}", (b"glimt-", b"glagent-", b"glwt-"), before=128, after=4096
+            ),
+            Trigger(rb"GR1348941[A-Za-z0-9_-]{20}", (b"gr1348941",), before=128, after=4096),
         ),
         _gitlab_tokens,
     ),
@@ -1430,28 +1527,39 @@ DETECTORS: tuple[Detector, ...] = (
         "slack-webhook",
         "Slack incoming webhook URL",
         MEDIUM,
-        (Trigger(rb"hooks\.slack\.com/(?:services|workflows|triggers)/", before=64, after=512),),
+        (
+            Trigger(
+                rb"hooks\.slack\.com/(?:services|workflows|triggers)/", (b"hooks.slack.com/",), before=64, after=512
+            ),
+        ),
         _slack_webhooks,
     ),
     Detector(
         "slack-token",
         "Slack token",
         HIGH,
-        (Trigger(rb"xox[abposre][.-]|xapp-\d-", before=128, after=4096),),
+        (Trigger(rb"xox[abposre][.-]|xapp-\d-", (b"xox", b"xapp-"), before=128, after=4096),),
         _slack_tokens,
     ),
     Detector(
         "stripe-key",
         "Stripe secret or restricted key",
         HIGH,
-        (Trigger(rb"[sr]k_(?:live|test)_[A-Za-z0-9]{20}", before=128, after=4096),),
+        (
+            Trigger(
+                rb"[sr]k_(?:live|test)_[A-Za-z0-9]{20}",
+                (b"sk_live_", b"sk_test_", b"rk_live_", b"rk_test_"),
+                before=128,
+                after=4096,
+            ),
+        ),
         _stripe_keys,
     ),
     Detector(
         "google-api-key",
         "Google API key",
         HIGH,
-        (Trigger(rb"AIza[0-9A-Za-z_-]{35}", before=128, after=4096),),
+        (Trigger(rb"AIza[0-9A-Za-z_-]{35}", (b"aiza",), before=128, after=4096),),
         _google_keys,
     ),
     Detector(
@@ -1459,8 +1567,10 @@ DETECTORS: tuple[Detector, ...] = (
         "Azure storage account key",
         CRITICAL,
         (
-            Trigger(rb"AccountKey\s{0,2}=", caseless=True, before=64, after=256),
-            Trigger(rb"(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key", caseless=True, after=256),
+            Trigger(rb"AccountKey\s{0,2}=", (b"accountkey",), caseless=True, before=64, after=256),
+            Trigger(
+                rb"(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key", (b"key",), caseless=True, after=256
+            ),
         ),
         _azure_storage_keys,
     ),
@@ -1469,8 +1579,16 @@ DETECTORS: tuple[Detector, ...] = (
         "Connection string with a password or shared access key",
         HIGH,
         (
-            Trigger(rb"SharedAccess(?:Key|Signature)\s{0,2}=", caseless=True, before=1024, after=1024),
-            Trigger(rb"(?:^|[;\"'{])\s{0,2}(?:Password|Pwd)\s{0,2}=", caseless=True, before=1024, after=1024),
+            Trigger(
+                rb"SharedAccess(?:Key|Signature)\s{0,2}=", (b"sharedaccess",), caseless=True, before=1024, after=1024
+            ),
+            Trigger(
+                rb"(?:^|[;\"'{])\s{0,2}(?:Password|Pwd)\s{0,2}=",
+                (b"password", b"pwd"),
+                caseless=True,
+                before=1024,
+                after=1024,
+            ),
         ),
         _connection_strings,
     ),
@@ -1478,28 +1596,28 @@ DETECTORS: tuple[Detector, ...] = (
         "jwt",
         "JSON Web Token",
         MEDIUM,
-        (Trigger(rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ", before=4096, after=16384),),
+        (Trigger(rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ", (b"eyj",), before=4096, after=16384),),
         _jwts,
     ),
     Detector(
         "url-password",
         "Password in a URL",
         HIGH,
-        (Trigger(rb"://[^\s:@/'\"<>`]{0,64}:[^\s@/'\"<>`]{1,128}@", before=256, after=512),),
+        (Trigger(rb"://[^\s:@/'\"<>`]{0,64}:[^\s@/'\"<>`]{1,128}@", (b"://",), before=256, after=512),),
         _url_passwords,
     ),
     Detector(
         "basic-auth",
         "HTTP Basic credentials",
         HIGH,
-        (Trigger(rb"\bbasic[ \t]{1,4}[A-Za-z0-9+/]{8}", caseless=True, before=128, after=1024),),
+        (Trigger(rb"\bbasic[ \t]{1,4}[A-Za-z0-9+/]{8}", (b"basic",), caseless=True, before=128, after=1024),),
         _basic_auth,
     ),
     Detector(
         "bearer-token",
         "HTTP Bearer token",
         HIGH,
-        (Trigger(rb"\bbearer[ \t]{1,4}[A-Za-z0-9._~+/-]{16}", caseless=True, before=128, after=4096),),
+        (Trigger(rb"\bbearer[ \t]{1,4}[A-Za-z0-9._~+/-]{16}", (b"bearer",), caseless=True, before=128, after=4096),),
         _bearer_tokens,
     ),
     Detector(
@@ -1507,9 +1625,13 @@ DETECTORS: tuple[Detector, ...] = (
         "Password assigned in plaintext",
         HIGH,
         (
-            *_generic_triggers(_PASSWORD_KW),
-            Trigger(rb"identified\s{1,4}by\s{1,4}[\"']", caseless=True),
-            Trigger(rb"(?:\bauth\s{0,3}=\s{0,3}\(|BasicAuth\(|DigestAuth\()\s{0,3}[\"']", caseless=True),
+            *_generic_triggers(_PASSWORD_KW, _PASSWORD_WORDS),
+            # .netrc: machine host login user password value
+            Trigger(
+                rb"(?:\blogin\s{1,4}\S{1,128}\s{1,4}|\n[ \t]{0,16})password[ \t]{1,4}\S", (b"password",), caseless=True
+            ),
+            Trigger(rb"identified\s{1,4}by\s{1,4}[\"']", (b"identified",), caseless=True),
+            Trigger(rb"(?:\bauth\s{0,3}=\s{0,3}\(|BasicAuth\(|DigestAuth\()\s{0,3}[\"']", (b"auth",), caseless=True),
         ),
         _generic_passwords,
     ),
@@ -1517,7 +1639,7 @@ DETECTORS: tuple[Detector, ...] = (
         _GENERIC_SECRET,
         "Secret, token or API key assigned in plaintext",
         HIGH,
-        _generic_triggers(_SECRET_KW),
+        _generic_triggers(_SECRET_KW, _SECRET_WORDS),
         _generic_secrets,
     ),
 )

@@ -236,7 +236,7 @@ class _Walker:
         if self._on_file is not None:
             self._on_file(location, size if size is not None else -1)
         if size is not None and size <= options.max_file_bytes:
-            data = head + _read_at_most(handle, options.max_file_bytes + 1 - len(head))
+            data = _read_whole(handle, head, size + 1)  # one byte more reveals a file that grew
             if len(data) <= options.max_file_bytes:
                 yield from self.scanner.scan_bytes(data, location, rel_path=rel)
                 return
@@ -354,9 +354,21 @@ class _Prefixed:
         return self._tail.read(size)
 
 
+def _read_whole(handle: Readable, head: bytes, size: int) -> bytes:
+    """Up to ``size`` bytes from the start: re-read in one piece when the stream can seek (one copy in memory)."""
+    try:
+        handle.seek(0)  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError, tarfile.TarError):  # a streamed tar member, a pipe
+        return head + _read_at_most(handle, size - len(head))
+    return _read_at_most(handle, size)
+
+
 def _read_at_most(handle: Readable, size: int) -> bytes:
-    parts: list[bytes] = []
-    have = 0
+    first = handle.read(size)
+    if len(first) >= size or not first:
+        return first
+    parts = [first]
+    have = len(first)
     while have < size:
         block = handle.read(min(_READ_BYTES, size - have))
         if not block:

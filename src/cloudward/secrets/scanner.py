@@ -6,9 +6,11 @@ offsets of trigger hits; only around those hits (the line, or a few kilobytes fo
 does a detector run Python ``re``, decoding, entropy and context rules. A clean file costs one pass of a
 few gigabytes per second plus a few microseconds of Python; line numbers are counted only for findings.
 
-Fallback: when ``hyperscan`` cannot be imported (a platform without its wheels), the same triggers are
-joined into one Python ``re`` alternation whose matches are re-checked trigger by trigger. Findings are the
-same; throughput drops from hundreds of MB/s to a few MB/s. ``SecretScanner(prefilter="re")`` forces it.
+Fallback: when ``hyperscan`` cannot be imported (a platform without its wheels, or a CPU it does not
+support), one Python ``re`` alternation of the triggers' keywords (``password``, ``akia``, ``-----begin``...)
+runs over the lower-cased buffer, and only around its hits are the triggers themselves tried with ``re``.
+Findings are the same; throughput drops from a few hundred MB/s to some tens of MB/s.
+``SecretScanner(prefilter="re")`` forces it.
 
 Nothing here ever puts a secret value into a string: findings carry :func:`~cloudward.secrets.fingerprint.redact`
 output and a keyed fingerprint, and :class:`SecretMatch` (the only object holding a value, for ``--verify``)
@@ -172,27 +174,70 @@ class _HyperscanPrefilter:
 
 
 class _RePrefilter:
-    """The fallback: one ``re`` alternation finds candidate start positions, each trigger then re-checks them."""
+    """The fallback: one ``re`` alternation of every trigger's keywords over the lower-cased buffer.
+
+    Around each keyword hit (its line and the lines next to it, at most 4 KiB either way), the triggers of the
+    detectors that own the keyword run as one ``re`` alternation per detector; their matches are the hits.
+    """
+
+    _REACH = 4096
 
     def __init__(self, triggers: list[tuple[int, Trigger]]) -> None:
-        parts = [b"(?i:" + t.pattern + b")" if t.caseless else t.pattern for _, t in triggers]
-        self._union = re.compile(b"|".join(b"(?:" + p + b")" for p in parts))
-        self._singles = [re.compile(p) for p in parts]
+        grouped: dict[int, list[tuple[int, Trigger]]] = {}
+        owners: dict[bytes, set[int]] = {}
+        for index, (detector_index, trigger) in enumerate(triggers):
+            grouped.setdefault(detector_index, []).append((index, trigger))
+            for keyword in trigger.keywords:
+                owners.setdefault(keyword, set()).add(detector_index)
+        self._patterns: dict[int, re.Pattern[bytes]] = {}
+        self._trigger_of: dict[str, int] = {}
+        for detector_index, members in grouped.items():
+            parts = []
+            for index, trigger in members:
+                body = b"(?i:" + trigger.pattern + b")" if trigger.caseless else trigger.pattern
+                if re.compile(body).groups:
+                    raise ValueError(f"trigger {index} has a capturing group")
+                parts.append(b"(?P<t%d>%s)" % (index, body))
+                self._trigger_of[f"t{index}"] = index
+            self._patterns[detector_index] = re.compile(b"|".join(parts))
+        # a hit on "password" is also a hit on "pass": each keyword also serves the keywords inside it
+        self._owners = {
+            keyword: sorted(set().union(*(ids for other, ids in owners.items() if other in keyword)))
+            for keyword in owners
+        }
+        alternatives = b"|".join(re.escape(k) for k in sorted(owners, key=len, reverse=True))
+        self._keywords = re.compile(b"(" + alternatives + b")")
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
-        found: list[tuple[int, int]] = []
-        search = self._union.search
-        pos = 0
-        while True:
-            m = search(data, pos)
-            if m is None:
-                return found
-            start = m.start()
-            for index, single in enumerate(self._singles):
-                hit = single.match(data, start)
-                if hit is not None:
-                    found.append((hit.end(), index))
-            pos = start + 1
+        lowered = data.lower()
+        size = len(data)
+        found: set[tuple[int, int]] = set()
+        done: set[tuple[int, int]] = set()
+        trigger_of = self._trigger_of
+        for m in self._keywords.finditer(lowered):
+            pos = m.start()
+            floor = max(0, pos - self._REACH)
+            previous = data.rfind(b"\n", floor, pos)
+            lo = data.rfind(b"\n", floor, previous) + 1 if previous > floor else floor
+            ceiling = min(size, pos + self._REACH)
+            after = data.find(b"\n", pos, ceiling)
+            hi = data.find(b"\n", after + 1, ceiling) if after >= 0 else -1
+            hi = ceiling if hi < 0 else hi
+            for detector_index in self._owners[m.group(1)]:
+                if (detector_index, lo) in done:
+                    continue
+                done.add((detector_index, lo))
+                for hit in self._patterns[detector_index].finditer(data, lo, hi):
+                    found.add((hit.end(), trigger_of[hit.lastgroup or ""]))
+        return sorted(found)
+
+
+class _NoPrefilter:
+    def hits(self, data: bytes) -> list[tuple[int, int]]:
+        raise AssertionError("no prefilter")  # pragma: no cover - replaced in SecretScanner.__init__
+
+
+_NO_PREFILTER = _NoPrefilter()
 
 
 class SecretScanner:
@@ -225,11 +270,17 @@ class SecretScanner:
         self._triggers = all_triggers(self._detectors)
         if prefilter == "hyperscan" and not HAVE_HYPERSCAN:
             raise RuntimeError("hyperscan is not installed")
-        use_hyperscan = prefilter == "hyperscan" or (prefilter == "auto" and HAVE_HYPERSCAN)
-        self.prefilter: str = "hyperscan" if use_hyperscan else "re"
-        self._prefilter: _Prefilter = (
-            _HyperscanPrefilter(self._triggers) if use_hyperscan else _RePrefilter(self._triggers)
-        )
+        self._prefilter: _Prefilter = _RePrefilter(self._triggers) if prefilter == "re" else _NO_PREFILTER
+        self.prefilter: str = "re"
+        if prefilter != "re" and HAVE_HYPERSCAN:
+            try:
+                self._prefilter = _HyperscanPrefilter(self._triggers)
+                self.prefilter = "hyperscan"
+            except hyperscan.error:  # e.g. a CPU without the instructions hyperscan needs
+                if prefilter == "hyperscan":
+                    raise
+        if self._prefilter is _NO_PREFILTER:
+            self._prefilter = _RePrefilter(self._triggers)
 
     # ------------------------------------------------------------------------------------------------------
     # Public API
@@ -311,6 +362,7 @@ class SecretScanner:
                 own_to = offset + cut + (len(buffer) - cut) // 2
             ctx = self._context(buffer, path)
             yield from self._matches(ctx, location, base_line=lines_before, own=(own_from - offset, own_to - offset))
+            del ctx  # the next chunk is read while only the overlap is held
             if eof:
                 return
             lines_before += buffer.count(b"\n", 0, cut)

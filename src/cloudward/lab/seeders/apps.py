@@ -23,12 +23,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cloudward.lab.fakes import fake_password
 from cloudward.lab.seed import EU, HOME, VENDOR_ACCOUNT
 from cloudward.lab.server import LAB_ACCOUNT_ID
 
 MODERN_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 LEGACY_TLS_POLICY = "ELBSecurityPolicy-2016-08"
-STAGE_SECRET = "lab-not-a-secret-0003"
+STAGE_SECRET = fake_password("orders-backend-token", 21)
 _REDIRECT_TO_HTTPS = {
     "Type": "redirect",
     "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"},

@@ -45,7 +45,7 @@ LEGACY_TRAIL_BUCKET = "acme-legacy-trail-logs"
 ACCESS_LOG_BUCKET = "acme-access-logs"
 EXPIRED_CERTIFICATE = "acme-legacy-tls"
 # Spelled out at run time so no literal key-shaped string sits in the source: "AKIA" + 16 characters.
-FAKE_ACCESS_KEY_ID = "AKIA" + "LAB" + "FAKE" + "NOT" + "AREAL" + "0"
+FAKE_ACCESS_KEY_ID = "AKIA" + "LAB" + "FAKE" + "NOT" + "AREAL" + "2"
 
 
 def _policy(*statements: dict[str, Any]) -> str:

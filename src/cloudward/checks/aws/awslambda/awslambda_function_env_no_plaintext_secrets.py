@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cloudward.checks.aws._secret_records import SECRETS_FIX, labels, recorded_findings
 from cloudward.checks.model import (
     CheckMeta,
     CheckResult,
@@ -25,19 +26,20 @@ meta = CheckMeta(
     threat=Threat.COMPROMISED_CREDENTIALS,
     service_model=ServiceModel.PAAS,
     description=(
-        "The collector never keeps environment variable values: while reading each function it records, "
-        "per variable, the value's length and the kind of credential the value looks like, then drops the "
-        "value. This check fails when any variable has a kind, naming the variables and kinds, never the "
-        "values. Kinds, high-confidence only: aws-access-key-id (AKIA or ASIA followed by 16 upper-case "
-        "letters or digits), github-token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), slack-token "
-        "(xoxa-, xoxb-, xoxp-), stripe-live-secret-key (sk_live_), private-key (a PEM 'BEGIN ... PRIVATE "
-        "KEY' header), password-in-url (scheme://user:password@host), and generic-secret: a variable whose "
-        "name says it holds a password, passphrase, secret, token, API key or private key (DB_PASSWORD, "
-        "apiToken; not TOKEN_URL or SECRET_ARN) with a literal value of 8 or more characters that is not a "
-        "reference (arn:, ssm:, {{resolve:...}}, ${...}), a plain URL, a number or a KMS ciphertext blob. "
-        "Functions without environment variables pass. Encryption of the environment with a KMS key does "
-        "not exempt a variable: Lambda returns decrypted values to anyone allowed "
-        "lambda:GetFunctionConfiguration. A snapshot collected before kinds were recorded is ERROR."
+        "The collector never keeps environment variable values: while reading each function it scans every "
+        "value with cloudward's secrets engine (the same detectors as `cloudward secrets`), the variable's name "
+        "serving as assignment context, and keeps only the value's length and the findings (detector, "
+        "confidence, a redacted prefix of at most 4 characters and a keyed fingerprint). This check fails when "
+        "any variable has a finding of medium or high confidence, naming the variables and detectors, never "
+        "the values: AWS access keys (with their secret when both are there), session tokens, GitHub, GitLab, "
+        "Slack, Stripe and Google API tokens, service-account JSON, Azure keys and connection strings, private "
+        "keys, JWTs, URLs and Basic/Bearer values with credentials, and generic password/secret/token "
+        "assignments scored by entropy and context. Placeholders, references (arn:, ssm:, {{resolve:...}}, "
+        "${...}), UUIDs and hashes are not reported. Functions without environment variables pass. Encryption "
+        "of the environment with a KMS key does not exempt a variable: Lambda returns decrypted values to "
+        "anyone allowed lambda:GetFunctionConfiguration. A snapshot from an earlier collector that recorded a "
+        "credential kind per variable is still read (a kind fails); one with neither findings nor kinds, or "
+        "a variable whose scan failed, is ERROR."
     ),
     risk=(
         "Environment values are shown in the console and returned by GetFunctionConfiguration to every "
@@ -99,22 +101,21 @@ def _variables(resource: Resource) -> dict[str, Any]:
     return variables
 
 
+def _found(name: str, recorded: Any) -> str | None:
+    """What was found in one variable (``aws-access-key (high)``), or None."""
+    if isinstance(recorded, dict) and "kind" in recorded and "findings" not in recorded:
+        # an earlier collector's record: {"length": N, "kind": "aws-access-key-id" | None}
+        return f"{recorded['kind']} (earlier detector)" if recorded["kind"] else None
+    findings = recorded_findings(recorded, f"Environment.Variables.{name}")
+    return labels(findings) or None
+
+
 def evaluate(resource: Resource, inventory: Inventory) -> CheckResult:
-    """FAIL naming each variable whose value was recognised as a credential, and its kind."""
+    """FAIL naming each variable in which a credential was recognised, and the detectors."""
     variables = _variables(resource)
     if not variables:
         return CheckResult.passed("no environment variables")
-    found: list[str] = []
-    for name, recorded in sorted(variables.items()):
-        if not isinstance(recorded, dict) or "kind" not in recorded:
-            raise UnknownAttributeError(
-                f"Environment.Variables.{name}", "collected without credential detection; collect again"
-            )
-        if recorded["kind"]:
-            found.append(f"{name} ({recorded['kind']})")
+    found = [f"{name}: {what}" for name, recorded in sorted(variables.items()) if (what := _found(name, recorded))]
     if found:
-        return CheckResult.failed(
-            f"plaintext credentials in environment variables: {', '.join(found)}; "
-            "move them to Secrets Manager or Parameter Store"
-        )
-    return CheckResult.passed(f"no credential recognised in {len(variables)} environment variable(s)")
+        return CheckResult.failed(f"plaintext secrets in environment variables {'; '.join(found)}; {SECRETS_FIX}")
+    return CheckResult.passed(f"no secret recognised in {len(variables)} environment variable(s)")

@@ -1,9 +1,11 @@
-"""API Gateway: REST APIs with their stages (stage variable values redacted) and the authorization of every method."""
+"""API Gateway: REST APIs with their stages (stage variable values scanned for secrets, then dropped) and the
+authorization of every method."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cloudward.providers.aws.secret_values import scan_values
 from cloudward.providers.aws.spec import Call, Item, Listing, ResourceSpec, Response, Scope
 
 METHOD_FIELDS = ("httpMethod", "authorizationType", "apiKeyRequired", "authorizerId", "authorizationScopes")
@@ -11,11 +13,15 @@ METHOD_FIELDS = ("httpMethod", "authorizationType", "apiKeyRequired", "authorize
 
 
 def redact_stage_variables(stage: dict[str, Any]) -> dict[str, Any]:
-    """Keep a stage's variable names, never their values: a stage variable may hold a secret."""
+    """Keep a stage's variable names, never their values: a stage variable may hold a secret.
+
+    Each value becomes ``{"length": N, "findings": [...]}`` (see :mod:`cloudward.providers.aws.secret_values`),
+    the variable's name serving as the secrets engine's assignment context.
+    """
     variables = stage.get("variables")
     if not variables:
         return stage
-    return {**stage, "variables": {name: f"<redacted: {len(str(value))} chars>" for name, value in variables.items()}}
+    return {**stage, "variables": scan_values(variables, f"stages.{stage.get('stageName')}.variables")}
 
 
 def _stages(response: Response) -> list[dict[str, Any]]:

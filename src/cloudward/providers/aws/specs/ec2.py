@@ -1,13 +1,16 @@
-"""EC2 and VPC: security groups, instances, volumes, VPCs with their flow logs."""
+"""EC2 and VPC: security groups, instances (user data scanned for secrets, then dropped), volumes, VPCs with
+their flow logs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+from cloudward.providers.aws.secret_values import Record, scan_user_data
 from cloudward.providers.aws.spec import (
     Bulk,
     Call,
+    Item,
     Listing,
     ResourceSpec,
     Response,
@@ -26,6 +29,19 @@ def _flow_logs_by_resource(response: Response) -> dict[str, list[Any]]:
     for flow_log in response.get("FlowLogs") or []:
         grouped[str(flow_log.get("ResourceId"))].append(flow_log)
     return dict(grouped)
+
+
+def instance_user_data(response: Response) -> Record | None:
+    """An instance's user data (DescribeInstanceAttribute userData) as its secrets record, or None when unset.
+
+    The user data is decoded (base64, gzip, MIME multipart) and scanned in memory; only the record of
+    :func:`cloudward.providers.aws.secret_values.scan_user_data` is kept, never the content.
+    """
+    return scan_user_data((response.get("UserData") or {}).get("Value"), "userData")
+
+
+def _user_data_params(item: Item, ctx: Any) -> dict[str, Any]:
+    return {"InstanceId": item["InstanceId"], "Attribute": "userData"}
 
 
 SPECS = (
@@ -52,6 +68,14 @@ SPECS = (
         arn=_ec2_arn("instance", "InstanceId"),
         name=lambda item: name_tag_or(item, "InstanceId"),
         tags=tag_list,
+        supplements={
+            "UserData": Call(
+                "describe_instance_attribute",
+                "ec2:DescribeInstanceAttribute",
+                params=_user_data_params,
+                select=instance_user_data,
+            ),
+        },
     ),
     ResourceSpec(
         type="AWS::EC2::Volume",
