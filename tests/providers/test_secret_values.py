@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cloudward.lab.seeders.secrets_config import ALNUM, BASE32, BASE64, PASSWORD_CHARS, fake
+from cloudward.lab.fakes import ALNUM, BASE32, BASE64, PASSWORD_CHARS, fake
 from cloudward.providers.aws import secret_values
 from cloudward.providers.aws.secret_values import (
     MAX_USER_DATA_BYTES,
