@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/detect.py
 	$(BIN)/python bench/iam.py
 	$(BIN)/python bench/iam_quality.py
+	$(BIN)/python bench/secrets_bench.py
 
 clean:
 	rm -rf $(VENV) cloudward-report .pytest_cache .mypy_cache .ruff_cache
