@@ -330,3 +330,43 @@ def test_empty_and_binaryish_inputs(scanner: SecretScanner) -> None:
     assert scanner.scan_bytes(b"", "empty") == []
     assert scanner.scan_bytes(os.urandom(1 << 16), "random.bin") == []
     assert list(scanner.scan_stream(io.BytesIO(b""), "empty")) == []
+
+
+def test_every_trigger_match_contains_one_of_its_keywords() -> None:
+    """The fallback finds triggers through their keywords: a keyword-less match would be missed."""
+    import re
+
+    from cloudward.secrets.detectors import all_triggers
+
+    text, _ = _canary_document()
+    data = (text + _single_line_corpus().decode()).encode()
+    matched = 0
+    for _, trigger in all_triggers():
+        pattern = re.compile(trigger.pattern, re.IGNORECASE if trigger.caseless else 0)
+        for m in pattern.finditer(data):
+            matched += 1
+            assert any(k in m.group(0).lower() for k in trigger.keywords), (trigger.pattern, trigger.keywords)
+    assert matched > 100
+
+
+def test_long_minified_line(scanner: SecretScanner) -> None:
+    """A megabyte line: windows stay bounded, the column is right, generic hits there are only LOW."""
+    value = github_token()
+    unit = '{"a":1,"token":"' + rand(12) + '","key":2},'
+    line = unit * 40_000 + f'"gh":"{value}"' + "," + unit * 10
+    [finding] = [f for f in scanner.scan_bytes(line.encode(), "dist/app.min.js") if f.detector == "github-token"]
+    assert (finding.line, finding.column) == (1, line.index(value) + 1)
+    code = ("var a=1;" * 200 + 'e.apiToken="' + rand(32) + '";') * 10
+    assert scanner.scan_bytes(code.encode(), "bundle.min.js") == []
+    low = SecretScanner(KEY, min_confidence=Confidence.LOW).scan_bytes(code.encode(), "bundle.min.js")
+    assert len(low) == 10 and {f.confidence for f in low} == {Confidence.LOW}
+
+
+def test_one_scanner_shared_by_threads(scanner: SecretScanner) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = _mixed_corpus()
+    expected = [f.fingerprint for f in scanner.scan_bytes(data, "x.env")]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: [f.fingerprint for f in scanner.scan_bytes(data, "x.env")], range(8)))
+    assert results == [expected] * 8

@@ -487,8 +487,8 @@ _NAME_BEFORE = re.compile(rb"([A-Za-z_$@][\w.$@-]{0,80})\\?[\"'\]]?[ \t]*(?::=|=
 
 def name_before(data: bytes, start: int, lo: int) -> str:
     """The variable or key name assigned the value at ``start`` (``aws_access_key_id = AKIA...``), or ``""``."""
-    line_start = data.rfind(b"\n", 0, start) + 1
-    m = _NAME_BEFORE.search(data, max(lo, line_start, start - 120), start)
+    floor = max(lo, start - 120)
+    m = _NAME_BEFORE.search(data, max(floor, data.rfind(b"\n", floor, start) + 1), start)
     return m.group(1).decode("ascii", "replace") if m else ""
 
 
@@ -576,7 +576,7 @@ def _pair_aws(ctx: ScanContext, keys: list[Candidate]) -> list[Candidate]:
             start = m.start(1)
             if start in used or not valid_aws_secret(m.group(1)):
                 continue
-            line_start = data.rfind(b"\n", 0, start) + 1
+            line_start = data.rfind(b"\n", lo, start) + 1 or lo
             labelled = bool(_AWS_SECRET_NAME.search(data, line_start, start))
             if not labelled and not near_lo <= start < near_hi:
                 continue
@@ -1209,8 +1209,9 @@ def _assigned_value(
     """The value assigned to the name matched by ``m`` (groups ``qv`` quoted or ``uv`` unquoted), or None;
     and whether the name is compared with the value rather than assigned it (``==``)."""
     data = ctx.data
-    line_end = data.find(b"\n", m.end(), hi)
-    line_end = hi if line_end < 0 else line_end
+    reach = min(hi, m.end() + 2048)  # a value ends within 2 KiB (a minified line can be megabytes long)
+    line_end = data.find(b"\n", m.end(), reach)
+    line_end = reach if line_end < 0 else line_end
     value_match = _AFTER_NAME.match(data, m.end(), line_end)
     comparison = False
     if value_match is not None:
@@ -1252,8 +1253,13 @@ _DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
 
 def _inside_string(data: bytes, pos: int) -> bool:
     """Whether ``pos`` lies inside a string literal opened earlier on its line (an odd number of quotes)."""
-    line_start = data.rfind(b"\n", 0, pos) + 1
-    before = data[max(line_start, pos - 2048) : pos].replace(b"\\\\", b"").replace(b'\\"', b"").replace(b"\\'", b"")
+    floor = max(0, pos - 2048)
+    before = (
+        data[data.rfind(b"\n", floor, pos) + 1 or floor : pos]
+        .replace(b"\\\\", b"")
+        .replace(b'\\"', b"")
+        .replace(b"\\'", b"")
+    )
     return before.count(b'"') % 2 == 1 or before.count(b"'") % 2 == 1
 
 
@@ -1297,9 +1303,10 @@ def _generic_candidate(
     confidence = score_generic(value, kind)
     if confidence is None or _encrypted_block(ctx.data, start):
         return None
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line_end = data.find(b"\n", start)
-    minified = (len(data) if line_end < 0 else line_end) - line_start > _MINIFIED_LINE and not (
+    line_start = data.rfind(b"\n", max(0, start - _MINIFIED_LINE - 1), start)
+    line_end = data.find(b"\n", start, start + _MINIFIED_LINE + 1)
+    long_line = (line_start < 0 and start > _MINIFIED_LINE) or (line_end < 0 and len(data) - start > _MINIFIED_LINE)
+    minified = (long_line or line_end - line_start > _MINIFIED_LINE) and not (
         quoted and data[name_start - 1 : name_start] in (b'"', b"'")
     )
     if ctx.test_path or weak or minified or is_testish_name(name):
@@ -1315,7 +1322,7 @@ def _special_forms(ctx: ScanContext, lo: int, hi: int, want: NameKind) -> list[C
         for pattern, label in ((_IDENTIFIED_BY, "IDENTIFIED BY"), (_AUTH_PAIR, "auth")):
             out.extend(_generic_candidate(ctx, m, label, want, m.start()) for m in pattern.finditer(data, lo, hi))
         for m in _NETRC.finditer(data, lo, hi):
-            line_start = data.rfind(b"\n", 0, m.start()) + 1
+            line_start = data.rfind(b"\n", lo, m.start()) + 1 or lo
             if ctx.filename in _NETRC_NAMES or _NETRC_LINE.search(data, line_start, m.start()):
                 out.append(_generic_candidate(ctx, m, "password", want, m.start()))
     for m in _FUNCTION_RETURN.finditer(data, lo, hi):
@@ -1379,7 +1386,13 @@ _ASSIGN_TAIL = rb"\\?[\"']?\]?" + _GAP + rb"(?:[?+]?[:=>]|\(\s{0,2}\\?[\"']|,\s{
 
 
 _PASSWORD_WORDS = (b"pass", b"pwd")
-_SECRET_WORDS = (b"secret", b"token", b"credential", b"auth", b"key")
+_SECRET_WORDS = (
+    b"secret",
+    b"token",
+    b"credential",
+    b"auth",
+    *(q.encode() + sep + b"key" for q in sorted(_KEY_QUALIFIERS) for sep in (b"", b"_", b"-", b".")),
+)
 
 
 def _generic_triggers(kw: bytes, words: tuple[bytes, ...]) -> tuple[Trigger, ...]:
@@ -1569,7 +1582,10 @@ DETECTORS: tuple[Detector, ...] = (
         (
             Trigger(rb"AccountKey\s{0,2}=", (b"accountkey",), caseless=True, before=64, after=256),
             Trigger(
-                rb"(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key", (b"key",), caseless=True, after=256
+                rb"(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key",
+                (b"storage", b"account"),
+                caseless=True,
+                after=256,
             ),
         ),
         _azure_storage_keys,

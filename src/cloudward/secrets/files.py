@@ -163,7 +163,7 @@ class _Walker:
         if stat.S_ISDIR(info.st_mode):
             yield from self._tree(path)
         elif stat.S_ISREG(info.st_mode):
-            yield from self._file(path, location, location, info.st_size, explicit=True)
+            yield from self._file(location, location, location, info.st_size)
         elif stat.S_ISLNK(info.st_mode):
             try:
                 target = path.stat()
@@ -173,13 +173,14 @@ class _Walker:
             if stat.S_ISDIR(target.st_mode):
                 yield from self._tree(path)
             elif stat.S_ISREG(target.st_mode):
-                yield from self._file(path, location, location, target.st_size, explicit=True)
+                yield from self._file(location, location, location, target.st_size)
         else:
             self.error(location, "not a regular file or directory")
 
     def _tree(self, top: Path) -> Iterator[SecretFinding]:
         vendored = () if self.options.include_vendored else self.options.vendored_dirs
-        stack = [top]
+        prefix = os.path.join(str(top), "")
+        stack = [str(top)]
         while stack:
             directory = stack.pop()
             try:
@@ -188,14 +189,14 @@ class _Walker:
             except OSError as exc:
                 self.error(str(directory), _os_message(exc))
                 continue
-            subdirs: list[Path] = []
+            subdirs: list[str] = []
             for entry in entries:
                 try:
                     if entry.is_symlink():
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         if entry.name not in vendored:
-                            subdirs.append(Path(entry.path))
+                            subdirs.append(entry.path)
                         continue
                     if not entry.is_file(follow_symlinks=False):
                         continue
@@ -203,12 +204,12 @@ class _Walker:
                 except OSError as exc:
                     self.error(entry.path, _os_message(exc))
                     continue
-                rel = os.path.relpath(entry.path, top)
-                yield from self._file(Path(entry.path), entry.path, rel, size, explicit=False)
+                path = entry.path
+                yield from self._file(path, os.path.normpath(path), path[len(prefix) :], size)
             stack.extend(reversed(subdirs))
 
-    def _file(self, path: Path, location: str, rel: str, size: int, *, explicit: bool) -> Iterator[SecretFinding]:
-        name = path.name.lower()
+    def _file(self, path: str, location: str, rel: str, size: int) -> Iterator[SecretFinding]:
+        name = os.path.basename(path).lower()
         if self.options.scan_archives:
             if name.endswith(_ZIP_EXTENSIONS):
                 yield from self._zip_file(path, location, rel)
@@ -222,7 +223,7 @@ class _Walker:
         if size == 0 or (not self.options.include_binary and _binary_name(name)):
             return
         try:
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
                 yield from self._stream(handle, location, rel, size)
         except OSError as exc:
             self.error(location, _os_message(exc))
@@ -230,21 +231,21 @@ class _Walker:
     def _stream(self, handle: Readable, location: str, rel: str, size: int | None) -> Iterator[SecretFinding]:
         """Scan one readable stream: whole when small enough, in chunks otherwise; binary content skipped."""
         options = self.options
-        head = handle.read(_SNIFF_BYTES)
+        if size is not None and size <= options.max_file_bytes:
+            data = _read_at_most(handle, size + 1)  # one byte more reveals a file that grew
+            head = data[:_SNIFF_BYTES]
+        else:
+            data = b""
+            head = handle.read(_SNIFF_BYTES)
         if not head or (not options.include_binary and b"\x00" in head):
             return
         if self._on_file is not None:
             self._on_file(location, size if size is not None else -1)
-        if size is not None and size <= options.max_file_bytes:
-            data = _read_whole(handle, head, size + 1)  # one byte more reveals a file that grew
-            if len(data) <= options.max_file_bytes:
-                yield from self.scanner.scan_bytes(data, location, rel_path=rel)
-                return
-            stream = _Prefixed(data, handle)
-        else:
-            stream = _Prefixed(head, handle)
+        if data and len(data) <= options.max_file_bytes:
+            yield from self.scanner.scan_bytes(data, location, rel_path=rel)
+            return
         for match in self.scanner.scan_stream(
-            stream,
+            _Prefixed(data or head, handle),
             location,
             rel_path=rel,
             chunk_bytes=options.chunk_bytes,
@@ -254,7 +255,7 @@ class _Walker:
 
     # -- archives ----------------------------------------------------------------------------------------
 
-    def _zip_file(self, path: Path, location: str, rel: str) -> Iterator[SecretFinding]:
+    def _zip_file(self, path: str, location: str, rel: str) -> Iterator[SecretFinding]:
         try:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -280,7 +281,7 @@ class _Walker:
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
                 self.error(member, f"corrupt archive member: {_exc_message(exc)}")
 
-    def _tar(self, source: Path | IO[bytes], location: str, rel: str, *, depth: int) -> Iterator[SecretFinding]:
+    def _tar(self, source: str | IO[bytes], location: str, rel: str, *, depth: int) -> Iterator[SecretFinding]:
         try:
             with _open_tar(source) as archive:
                 for info in archive:
@@ -293,7 +294,7 @@ class _Walker:
         except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
             self.error(location, f"corrupt or unreadable tar archive: {_exc_message(exc)}")
 
-    def _gzip(self, path: Path, location: str, rel: str, inner_name: str) -> Iterator[SecretFinding]:
+    def _gzip(self, path: str, location: str, rel: str, inner_name: str) -> Iterator[SecretFinding]:
         if not self.options.include_binary and _binary_name(inner_name):
             return
         try:
@@ -354,15 +355,6 @@ class _Prefixed:
         return self._tail.read(size)
 
 
-def _read_whole(handle: Readable, head: bytes, size: int) -> bytes:
-    """Up to ``size`` bytes from the start: re-read in one piece when the stream can seek (one copy in memory)."""
-    try:
-        handle.seek(0)  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError, tarfile.TarError):  # a streamed tar member, a pipe
-        return head + _read_at_most(handle, size - len(head))
-    return _read_at_most(handle, size)
-
-
 def _read_at_most(handle: Readable, size: int) -> bytes:
     first = handle.read(size)
     if len(first) >= size or not first:
@@ -393,8 +385,8 @@ def _exc_message(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _open_tar(source: Path | IO[bytes]) -> tarfile.TarFile:
+def _open_tar(source: str | IO[bytes]) -> tarfile.TarFile:
     """A tar archive opened for streaming (members in order, any compression), from a path or a stream."""
-    if isinstance(source, Path):
+    if isinstance(source, str):
         return tarfile.open(source, mode="r|*")
     return tarfile.open(fileobj=source, mode="r|*")
