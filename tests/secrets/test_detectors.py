@@ -21,6 +21,7 @@ from cloudward.secrets.detectors import (
     github_checksum_ok,
     score_generic,
 )
+from cloudward.secrets.detectors.base import NameKind
 from cloudward.secrets.fingerprint import FingerprintKey
 from cloudward.secrets.model import Confidence
 from cloudward.secrets.scanner import SecretMatch, SecretScanner
@@ -579,8 +580,8 @@ def test_classify_name(name: str, kind: str | None) -> None:
         ("aB3dE5gH7test9mN1pQ3sT5vW7", "secret", Confidence.LOW),
     ],
 )
-def test_score_generic(value: str, kind: str, expected: Confidence | None) -> None:
-    assert score_generic(value.encode(), kind) is expected  # type: ignore[arg-type]
+def test_score_generic(value: str, kind: NameKind, expected: Confidence | None) -> None:
+    assert score_generic(value.encode(), kind) is expected
 
 
 def test_detector_table_is_well_formed() -> None:

@@ -9,6 +9,7 @@ import tarfile
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -62,9 +63,9 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def _tar_bytes(members: dict[str, bytes], mode: str = "w:gz") -> bytes:
+def _tar_bytes(members: dict[str, bytes], mode: Literal["w", "w:gz", "w:bz2"] = "w:gz") -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=mode) as archive:  # type: ignore[call-overload]
+    with tarfile.open(fileobj=buffer, mode=mode) as archive:
         for name, data in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
