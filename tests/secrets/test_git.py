@@ -7,6 +7,7 @@ import random
 import string
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,10 @@ def repo(tmp_path: Path) -> Repo:
     return Repo(root)
 
 
-def _scan(repo: Repo, **kwargs: object) -> list[SecretFinding]:
-    return list(scan_git(repo.root, SecretScanner(KEY), **kwargs))  # type: ignore[arg-type]
+def _scan(
+    repo: Repo, *, since: str | None = None, on_commit: Callable[[str, int], None] | None = None
+) -> list[SecretFinding]:
+    return list(scan_git(repo.root, SecretScanner(KEY), since=since, on_commit=on_commit))
 
 
 def _aws(findings: list[SecretFinding]) -> list[SecretFinding]:
@@ -215,7 +218,7 @@ def test_stopping_early_does_not_leave_git_running(repo: Repo) -> None:
     first = next(iter(findings))
     assert first.commit
     started = time.monotonic()
-    findings.close()  # type: ignore[attr-defined]
+    findings.close()  # closing the generator stops git
     assert time.monotonic() - started < 10
 
 

@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -313,7 +313,7 @@ def scan_git(
     since: str | None = None,
     on_error: ErrorCallback | None = None,
     on_commit: CommitCallback | None = None,
-) -> Iterator[SecretFinding]:
+) -> Generator[SecretFinding, None, None]:
     """Secrets on the lines each commit of each branch (and tag, and other ref) added.
 
     Args:
@@ -342,7 +342,7 @@ def _scan(
     revisions: list[str],
     on_error: ErrorCallback | None,
     on_commit: CommitCallback | None,
-) -> Iterator[SecretFinding]:
+) -> Generator[SecretFinding, None, None]:
     command = [
         "git",
         "-C",
