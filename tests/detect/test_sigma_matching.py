@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import orjson
 import pytest
 
+from cloudward.detect.decode import records_table
 from cloudward.detect.sigma import load_rules, match_events
 from tests.detect.sigma_oracle import event, event_store, rule_file
 
@@ -261,3 +264,39 @@ def test_time_parts_and_cased_strings(tmp_path: Path) -> None:
     assert matched(tmp_path, {"s": {"eventTime|startswith": "2026-11-01T03"}, "condition": "s"}, [early, late]) == {
         "early"
     }
+
+
+def test_json_keys_are_found_however_the_delivered_text_spells_them(tmp_path: Path) -> None:
+    """A field inside a JSON column is only parsed where the key's text occurs; escapes in the delivered
+    text, a key nested deeper and the key's name as a value must not change what matches."""
+    record = event(
+        "x", eventName="PutBucketPolicy", eventSource="s3.amazonaws.com", requestParameters={"placeholder": 1}
+    )
+    base = orjson.dumps(record).decode()
+    texts = {
+        "plain": '{"policy":"open","n":1}',
+        "escaped-key": '{"\\u0070olicy":"open"}',  # re-encoded when stored: the key reads "policy"
+        "spaced": '{ "policy" : "open" }',
+        "name-as-value": '{"other":"policy"}',
+        "nested": '{"a":{"policy":"open"}}',
+        "absent": '{"other":"open"}',
+    }
+    raws = [
+        base.replace('"eventID":"x"', f'"eventID":"{event_id}"').replace('{"placeholder":1}', text).encode()
+        for event_id, text in texts.items()
+    ]
+    table, rejected = records_table(raws)
+    assert not rejected and table.num_rows == len(texts)
+    rules = load_rules([rule_file(tmp_path, {"s": {"requestParameters.policy": "open"}, "condition": "s"})])
+    (rule,) = rules.detections
+    exists = load_rules(
+        [rule_file(tmp_path, {"s": {"requestParameters.policy|exists": True}, "condition": "s"}, stem="exists")]
+    )
+    connection = duckdb.connect()
+    connection.register("events", table)
+    try:
+        assert set(match_events(connection, rules)[rule.rule_id]) == {"plain", "escaped-key", "spaced"}
+        (exists_rule,) = exists.detections
+        assert set(match_events(connection, exists)[exists_rule.rule_id]) == {"plain", "escaped-key", "spaced"}
+    finally:
+        connection.close()

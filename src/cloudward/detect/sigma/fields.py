@@ -89,6 +89,18 @@ def _raw_field(name: str, segments: tuple[str, ...]) -> FieldSql:
     )
 
 
+def _key_guard(column: str, key: str) -> str | None:
+    """SQL true wherever the JSON column can hold the key: its text contains ``"key"``; None if that cannot tell.
+
+    The JSON columns hold compact JSON whose only escapes are those of orjson (quote, backslash, control
+    characters; see :mod:`cloudward.detect.decode`), so a key free of those is spelled as itself wherever it
+    occurs. ``raw`` holds the record as delivered, escapes and all, and gets no guard.
+    """
+    if not key or any(char in '"\\' or char < " " for char in key):
+        return None
+    return f"contains({column}, {quote_literal(chr(34) + key + chr(34))})"
+
+
 def _struct_leaf(type_: pa.DataType, segments: tuple[str, ...]) -> bool:
     """Whether ``segments`` names a text leaf of the nested STRUCT type."""
     for segment in segments:
@@ -123,10 +135,14 @@ def resolve_field(name: str) -> FieldSql:
         column = quote_identifier(head)
         path = quote_literal(json_path(segments[1:]))
         text = f"json_extract_string({column}, {path})"
+        exists = f"COALESCE(json_exists({column}, {path}), false)"
+        guard = _key_guard(column, segments[-1])
+        if guard is not None:  # the JSON is parsed only where the key's text occurs
+            text, exists = f"(CASE WHEN {guard} THEN {text} END)", f"(CASE WHEN {guard} THEN {exists} ELSE false END)"
         return FieldSql(
             name=name,
             text=text,
-            exists=f"COALESCE(json_exists({column}, {path}), false)",
+            exists=exists,
             columns=frozenset({head}),
             exists_columns=frozenset({head}),
             timestamp=f"TRY_CAST({text} AS TIMESTAMP)",

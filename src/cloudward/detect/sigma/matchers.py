@@ -204,9 +204,10 @@ def regex_match(text: str, value: SigmaRegularExpression) -> str:
     literal = required_literal(pattern)
     if literal is None:
         return expression
+    # CASE, not AND: DuckDB may reorder the operands of an AND, and the literal test must come first.
     if "i" in flags:
-        return f"(contains(lower({text}), {quote_literal(literal.lower())}) AND {expression})"
-    return f"(contains({text}, {quote_literal(literal)}) AND {expression})"
+        return f"(CASE WHEN contains(lower({text}), {quote_literal(literal.lower())}) THEN {expression} ELSE false END)"
+    return f"(CASE WHEN contains({text}, {quote_literal(literal)}) THEN {expression} ELSE false END)"
 
 
 def _check_regex(pattern: str) -> None:

@@ -241,6 +241,9 @@ def matched_sql(
 ) -> str:
     """The records the rules match: ``_ri`` (the rule's slot), the record columns and ``extra``.
 
+    A record and a rule it matches make one row. Per bitmask column, a record with one bit set among these
+    rules (most records) gets its slot from a map; the few with several bits set are unnested, a row per bit.
+
     Args:
         placements: rule_id -> where its matches are.
         rules: the rules.
@@ -249,12 +252,27 @@ def matched_sql(
     columns = ", ".join(
         ["_ri", *RECORD_COLUMNS, *(f"{expression} AS {name}" for name, expression in (extra or {}).items())]
     )
-    selects = []
+    by_column: dict[tuple[str, str], dict[int, int]] = {}
     for rule in rules:
         placement = placements[rule.rule_id]
         column, bit = placement.bit
+        by_column.setdefault((placement.table, column), {})[bit] = placement.slot
+    selects = []
+    for (table, column), slots in by_column.items():
+        mask = sum(slots)
+        ours = f"({column} & {mask})"
+        several = f"({ours} & ({ours} - 1)) <> 0"
+        source = quote_identifier(table)
+        if len(slots) == 1:
+            (bit, slot), *_ = slots.items()
+            selects.append(f"SELECT {columns} FROM (SELECT *, {slot} AS _ri FROM {source} WHERE {ours} <> 0)")
+            continue
+        entries = ", ".join(f"{bit}: {slot}" for bit, slot in sorted(slots.items()))
+        slot_of = f"map_extract_value(MAP {{{entries}}}::MAP(BIGINT, INTEGER), {ours})"
         selects.append(
-            f"SELECT {columns} FROM (SELECT *, {placement.slot} AS _ri FROM {quote_identifier(placement.table)} "
-            f"WHERE ({column} & {bit}) <> 0)"
+            f"SELECT {columns} FROM (SELECT *, {slot_of} AS _ri FROM {source} WHERE {ours} <> 0 AND NOT {several})"
         )
+        each = ", ".join(f"CASE WHEN ({column} & {bit}) <> 0 THEN {slot} END" for bit, slot in sorted(slots.items()))
+        slots_of = f"unnest(list_filter([{each}], lambda s: s IS NOT NULL))"
+        selects.append(f"SELECT {columns} FROM (SELECT *, {slots_of} AS _ri FROM {source} WHERE {several})")
     return " UNION ALL ".join(selects)
