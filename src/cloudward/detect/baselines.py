@@ -24,8 +24,12 @@ from cloudward.detect.alert import Alert
 
 # Who acted, at the granularity a baseline makes sense: a role (not each of its sessions), except an
 # EC2 instance's credentials (session named after the instance), which are tracked per instance.
-ACTOR_SQL = """CASE
-    WHEN userIdentity.type = 'AssumedRole' AND regexp_matches(userIdentity.arn, '/i-[0-9a-f]{8,17}$')
+# (The cheap test guards the regular expression in a CASE: DuckDB may reorder the operands of an AND.)
+INSTANCE_ARN = (
+    "CASE WHEN contains(userIdentity.arn, '/i-') THEN regexp_matches(userIdentity.arn, '/i-[0-9a-f]{8,17}$') END"
+)
+ACTOR_SQL = f"""CASE
+    WHEN userIdentity.type = 'AssumedRole' AND ({INSTANCE_ARN})
         THEN userIdentity.arn
     WHEN userIdentity.type = 'AssumedRole'
         THEN coalesce(userIdentity.sessionContext.sessionIssuer.arn, userIdentity.arn)
@@ -43,7 +47,7 @@ END"""
 AGENT_SQL = """nullif(lower(regexp_extract(userAgent, '^\\[?([A-Za-z][A-Za-z0-9._-]*)', 1))
     || coalesce('/' || nullif(regexp_extract(userAgent, '^\\[?[A-Za-z][A-Za-z0-9._-]*/(\\d+)', 1), ''), ''), '')"""
 LONG_TERM_KEY = "userIdentity.accessKeyId LIKE 'AKIA%'"
-INSTANCE_SESSION = "userIdentity.type = 'AssumedRole' AND regexp_matches(userIdentity.arn, '/i-[0-9a-f]{8,17}$')"
+INSTANCE_SESSION = f"userIdentity.type = 'AssumedRole' AND ({INSTANCE_ARN})"
 NOT_SERVICE = "coalesce(eventType, '') <> 'AwsServiceEvent' AND userIdentity.invokedBy IS NULL"
 # Calls that grant another account access to data or roles (shares, resource and trust policies).
 GRANTING_CALLS = (
