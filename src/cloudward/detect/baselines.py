@@ -218,7 +218,14 @@ def run_baselines(
         connection.execute("USE memory")
         connection.execute("BEGIN TRANSACTION")
         try:
-            alerts = [alert for baseline in baselines for alert in _run_one(connection, baseline)]
+            histories: dict[str, str] = {}  # key_sql -> its table (detectors that share a key share it)
+            alerts: list[Alert] = []
+            for baseline in baselines:
+                if baseline.key_sql not in histories:
+                    histories[baseline.key_sql] = _history(connection, baseline.key_sql, len(histories))
+                alerts.extend(_run_one(connection, baseline, histories[baseline.key_sql]))
+            for table in histories.values():
+                connection.execute(f"DROP TABLE {table}")
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -229,11 +236,24 @@ def run_baselines(
     return alerts
 
 
+def _history(connection: duckdb.DuckDBPyConnection, key_sql: str, number: int) -> str:
+    """A temporary table of every key's first event in ``events`` (one pass); its name."""
+    table = f"baseline_history_{number}"
+    connection.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT key, min(eventTime) AS first_seen FROM (SELECT ({key_sql}) AS key, eventTime FROM events)
+        WHERE key IS NOT NULL GROUP BY key
+        """
+    )
+    return table
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline) -> list[Alert]:
+def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline, history: str) -> list[Alert]:
     connection.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE observed AS
@@ -247,8 +267,7 @@ def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline) -> list[
     connection.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE history AS
-        SELECT key, min(eventTime) AS first_seen FROM (SELECT ({baseline.key_sql}) AS key, eventTime FROM events)
-        WHERE key IS NOT NULL AND key IN (SELECT DISTINCT key FROM observed) GROUP BY key
+        SELECT * FROM {history} WHERE key IN (SELECT DISTINCT key FROM observed)
         """
     )
     rows = connection.execute(
