@@ -274,3 +274,23 @@ def test_alerts_of_rules_without_anchor_name_resources_too(tmp_path: Path) -> No
         (alert,) = run_rules(connection, rules)
     assert alert.event_ids == ("root",)
     assert alert.resources == ("payroll",)
+
+
+def test_records_at_the_same_second_are_ordered_by_event_id(tmp_path: Path) -> None:
+    """Ties in eventTime are common (CloudTrail has one-second precision): the first record, whose place
+    the alert names, and the sampled calls and resources are chosen by eventID, so a re-run says the same."""
+    rules = load_rules([rule_file(tmp_path, STOP_LOGGING)])
+    regions = ["eu-west-1", "us-east-1", "ap-south-1", "sa-east-1", "ca-central-1", "eu-north-1"]
+    records = [
+        stop(f"id-{index:02d}", START, awsRegion=regions[index % len(regions)], requestParameters={"name": f"t{index}"})
+        for index in reversed(range(24))
+    ]
+    connection = event_store(records)
+    try:
+        (alert,) = run_rules(connection, rules)
+    finally:
+        connection.close()
+    assert alert.event_ids == tuple(f"id-{index:02d}" for index in range(24))
+    assert alert.region == "eu-west-1"  # that of id-00
+    # the resources come from the first ten records by eventID: t0 ... t9
+    assert alert.resources == tuple(sorted(f"t{index}" for index in range(10)))

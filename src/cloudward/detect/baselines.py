@@ -287,10 +287,10 @@ def _run_one(connection: duckdb.DuckDBPyConnection, baseline: Baseline, history:
         SELECT fresh.key, fresh.value, fresh.first_seen,
                list(o.eventID ORDER BY o.eventTime, o.eventID)[1:$cap] AS event_ids,
                max(o.eventTime) AS last_seen,
-               arg_min(o.principal, o.eventTime) AS principal,
-               arg_min(o.awsRegion, o.eventTime) AS region,
-               arg_min(o.recipientAccountId, o.eventTime) AS account,
-               list(DISTINCT o.eventName)[1:5] AS event_names
+               arg_min(o.principal, struct_pack(t := o.eventTime, i := o.eventID)) AS principal,
+               arg_min(o.awsRegion, struct_pack(t := o.eventTime, i := o.eventID)) AS region,
+               arg_min(o.recipientAccountId, struct_pack(t := o.eventTime, i := o.eventID)) AS account,
+               list_sort(list(DISTINCT o.eventName))[1:5] AS event_names
         FROM fresh JOIN key_first k ON k.key = fresh.key
         JOIN observed o ON o.key = fresh.key AND o.value = fresh.value
             AND o.eventTime < fresh.first_seen + INTERVAL 1 HOUR

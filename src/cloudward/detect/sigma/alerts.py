@@ -72,12 +72,13 @@ def summary_sql(prefix: str = "") -> tuple[str, str]:
     p = prefix
     aggregates = (
         f"min({p}_t) AS first_seen, max({p}_t) AS last_seen, list({p}_id ORDER BY {p}_t, {p}_id) AS ids, "
-        f"arg_min(struct_pack(a := {p}_a, reg := {p}_reg, n := {p}_n, rp := {p}_rp, i := {p}_id), {p}_t, {MAX_SAMPLE})"
+        f"arg_min(struct_pack(a := {p}_a, reg := {p}_reg, n := {p}_n, rp := {p}_rp, i := {p}_id), "
+        f"struct_pack(t := {p}_t, i := {p}_id), {MAX_SAMPLE})"
         " AS _sample"
     )
     projection = (
         "first_seen, last_seen, ids, _sample[1].a AS account, _sample[1].reg AS region, "
-        "list_distinct(list_transform(_sample, lambda x: x.n)) AS names, "
+        "list_sort(list_distinct(list_transform(_sample, lambda x: x.n))) AS names, "
         f"{resources_sql('list_transform(_sample, lambda x: x.rp)')} AS resources, "
         f"list_transform(list_filter(_sample, lambda x: x.rp IS NULL), lambda x: x.i)[1:{MAX_LOOKUPS}] AS unread"
     )
