@@ -98,7 +98,8 @@ def _key_guard(column: str, key: str) -> str | None:
     """
     if not key or any(char in '"\\' or char < " " for char in key):
         return None
-    return f"contains({column}, {quote_literal(chr(34) + key + chr(34))})"
+    quoted_key = '"' + key + '"'
+    return f"contains({column}, {quote_literal(quoted_key)})"
 
 
 def _struct_leaf(type_: pa.DataType, segments: tuple[str, ...]) -> bool:

@@ -263,8 +263,8 @@ def matched_sql(
         ours = f"({column} & {mask})"
         several = f"({ours} & ({ours} - 1)) <> 0"
         source = quote_identifier(table)
-        if len(slots) == 1:
-            (bit, slot), *_ = slots.items()
+        if len(slots) == 1:  # one rule in this column: no record has several of its bits
+            (slot,) = slots.values()
             selects.append(f"SELECT {columns} FROM (SELECT *, {slot} AS _ri FROM {source} WHERE {ours} <> 0)")
             continue
         entries = ", ".join(f"{bit}: {slot}" for bit, slot in sorted(slots.items()))
