@@ -448,6 +448,7 @@ _IDENTITIES: dict[bytes, Any] = {}
 
 def _decode_identity(text: bytes) -> Any:
     """A userIdentity's text decoded (remembered), or _UNTYPED."""
+    identity: object
     try:
         identity = _IDENTITY.decode(text)
     except (msgspec.DecodeError, UnicodeDecodeError):  # ValidationError is a DecodeError
@@ -772,8 +773,8 @@ class FileRecords:
             except msgspec.ValidationError:
                 self._slow(raw)
                 continue
-            except msgspec.DecodeError as exc:
-                stats.reject(raw, f"invalid JSON: {exc}")
+            except msgspec.DecodeError as exc:  # msgspec >= 0.23 reports bad UTF-8 this way too
+                stats.reject(raw, "not valid UTF-8" if not _valid_utf8(raw) else f"invalid JSON: {exc}")
                 continue
             except UnicodeDecodeError:
                 stats.reject(raw, "not valid UTF-8")
