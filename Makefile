@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/scan_lab.py
 	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/detect_budget.py
 	$(BIN)/python bench/iam.py
 	$(BIN)/python bench/iam_quality.py
 	$(BIN)/python bench/secrets_bench.py
