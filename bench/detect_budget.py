@@ -174,8 +174,13 @@ def _wall(work: Callable[[], object], repeats: int = 2) -> float:
     return statistics.median(times)
 
 
-def rule_pass(store_path: Path) -> dict[str, Any]:
-    """Part two: the floors of the rule pass, the rule pass itself and the baselines (wall seconds)."""
+def rule_pass(store_path: Path, state: Path) -> dict[str, Any]:
+    """Part two: the floors of the rule pass, the rule pass itself and the baselines (wall seconds).
+
+    Args:
+        store_path: the event store.
+        state: where the baselines' state goes (deleted before each run, so each starts from nothing).
+    """
     store = EventStore(store_path)
     rule_set = load_rule_set([SIGMA_AWS])
     connection = events_connection(store.part_paths(), scratch=store_path / "tmp")
@@ -190,7 +195,6 @@ def rule_pass(store_path: Path) -> dict[str, Any]:
         'SELECT "userIdentity".arn, date_trunc(\'hour\', "eventTime"), '
         'list("eventID" ORDER BY "eventTime", "eventID") AS ids FROM events GROUP BY ALL'
     )
-    state = store_path / "bench-baselines.duckdb"
     figures = {
         "events": store.count(),
         "read_floor_s": _wall(lambda: connection.execute(f"SELECT {read} FROM events").fetchall()),
@@ -213,8 +217,8 @@ def _report(stages: list[dict[str, Any]], rules: dict[str, Any]) -> None:
         share = row["us_per_event"] / budget
         print(f"  {row['stage']:<40} {row['us_per_event']:>6.2f} us/event  {share:>5.0%} of the budget")
     events = rules["events"]
-    target = events / RULE_PASS_TARGET
-    print(f"\nRule pass over {events:,} events (target {target:.2f} s; end-to-end budget {events / 300_000:.2f} s)")
+    target, whole = events / RULE_PASS_TARGET, events / END_TO_END_TARGET
+    print(f"\nRule pass over {events:,} events (target {target:.2f} s; end-to-end budget {whole:.2f} s)")
     for name in ("read_floor_s", "listing_floor_s", "rule_pass_s", "baselines_s"):
         print(f"  {name:<40} {rules[name]:>6.2f} s  ({events / max(rules[name], 1e-9):>11,.0f} events/s)")
 
@@ -234,7 +238,7 @@ def main() -> None:
         if store_path is None:
             store_path = Path(tmp) / "store"
             ingest([LocalSource(corpus_dir / "AWSLogs")], EventStore(store_path), workers=CORES)
-        rules = rule_pass(store_path)
+        rules = rule_pass(store_path, Path(tmp) / "baselines.duckdb")
     _report(stages, rules)
     (OUT / "detect_budget.json").write_text(json.dumps({"decoding": stages, "rule_pass": rules}, indent=2))
     print(f"\nresults in {OUT / 'detect_budget.json'}")

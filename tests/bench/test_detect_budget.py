@@ -42,6 +42,6 @@ def test_every_decoding_stage_reads_every_event_of_the_files(corpus: Path) -> No
 def test_the_rule_pass_figures_come_from_the_store(corpus: Path, tmp_path: Path) -> None:
     store = EventStore(tmp_path / "store")
     ingest([LocalSource(corpus / "AWSLogs")], store, workers=1)
-    figures = detect_budget.rule_pass(tmp_path / "store")
+    figures = detect_budget.rule_pass(tmp_path / "store", tmp_path / "baselines.duckdb")
     assert figures["events"] == store.count() > 1_000
     assert all(figures[name] > 0 for name in ("read_floor_s", "listing_floor_s", "rule_pass_s", "baselines_s"))
