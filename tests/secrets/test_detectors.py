@@ -321,6 +321,7 @@ LOOKALIKES = [
     ),
     ("urls.txt", "cvs://:pserver:anoncvs@sources.example.org:/cvs/src\n"),
     ("slack.md", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\n"),
+    ("docs.md", "export GITHUB_TOKEN=ghp_1a2B3c4D5eXXXXXXXXXXXXXXXX7g8H9i0J1k\n"),  # redacted in the middle
     ("stripe.js", "Stripe('pk_live_" + rand(24) + "');\n"),
     ("slack.md", "SLACK_TOKEN=xoxb-your-token-here-please\n"),
 ]

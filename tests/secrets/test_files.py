@@ -234,6 +234,32 @@ def test_corrupt_zip_member_is_reported_and_other_members_scanned(tmp_path: Path
     assert [where for where, _ in errors] == [f"{path}!a/broken.env"]
 
 
+def test_zip_member_with_an_unknown_method_or_bad_deflate_data_is_reported(
+    tmp_path: Path, scanner: SecretScanner
+) -> None:
+    path = tmp_path / "methods.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a/unknown.env", "KEY=" + "A" * 400 + "\n", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("b/deflated.env", "KEY=" + "C" * 400 + "\n", compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("c/good.env", _secret_line())
+    with zipfile.ZipFile(path) as archive:
+        unknown, deflated = archive.getinfo("a/unknown.env"), archive.getinfo("b/deflated.env")
+    raw = bytearray(path.read_bytes())
+    # a compression method zipfile does not know (99, AE-x), in the local and the central header
+    raw[unknown.header_offset + 8 : unknown.header_offset + 10] = (99).to_bytes(2, "little")
+    central = raw.index(b"PK\x01\x02")  # the central directory's first entry: the first member's
+    raw[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    # deflate data that is not a deflate stream (block type 3 is reserved)
+    data_start = deflated.header_offset + 30 + len(deflated.filename.encode()) + len(deflated.extra)
+    raw[data_start : data_start + deflated.compress_size] = b"\xff" * deflated.compress_size
+    path.write_bytes(bytes(raw))
+
+    findings, errors, _ = _scan([path], scanner)
+    assert [f.location for f in findings] == [f"{path}!c/good.env"]
+    assert [where for where, _ in errors] == [f"{path}!a/unknown.env", f"{path}!b/deflated.env"]
+    assert all(why.startswith("corrupt archive member") for _, why in errors)
+
+
 def test_truncated_tgz_keeps_earlier_members(tmp_path: Path, scanner: SecretScanner) -> None:
     filler = os.urandom(200_000)
     data = _tar_bytes({"a/first.env": _secret_line().encode(), "b/noise.bin": filler, "c/last.env": b"x"})
